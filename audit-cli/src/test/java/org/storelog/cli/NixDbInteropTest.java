@@ -1,0 +1,99 @@
+package org.storelog.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.storelog.testsupport.ExternalTools;
+
+/**
+ * Attaches to the machine's real Nix store after building a few derivations with Nix, imports
+ * its db.sqlite, and checks that every query answer equals {@code nix-store -q} for every path.
+ */
+class NixDbInteropTest {
+    @TempDir static Path tmp;
+    static CliRunner cli;
+    static List<String> allPaths;
+
+    @BeforeAll
+    static void buildWithNixAndAttach() throws Exception {
+        ExternalTools.require("nix-build");
+        Path nix = Path.of(NixDbInteropTest.class.getResource("/nix/graph.nix").toURI());
+        ExternalTools.run(List.of("nix-build", "--option", "sandbox", "true", "--no-out-link", nix.toString(),
+                "-A", "top"), null, java.util.Map.of(), null).ok();
+        cli = new CliRunner(tmp.resolve("state"));
+        var init = cli.run("init", "--attach-nix");
+        assertEquals(0, init.exit(), init.err());
+        String dump = ExternalTools.run(List.of("nix-store", "--dump-db")).ok().out();
+        allPaths = new ArrayList<>();
+        String[] lines = dump.split("\n");
+        for (int i = 0; i < lines.length; ) {
+            allPaths.add(lines[i]);
+            int nrefs = Integer.parseInt(lines[i + 4]);
+            i += 5 + nrefs;
+        }
+        assertTrue(allPaths.size() >= 8, "expected the test derivations in the store: " + allPaths);
+    }
+
+    private static List<String> nixQ(String flag, String path) {
+        var r = ExternalTools.run(List.of("nix-store", "-q", flag, path)).ok();
+        return r.out().isEmpty() ? List.of() : Arrays.asList(r.out().split("\n"));
+    }
+
+    @Test
+    void everyQueryMatchesNixStoreQ_forEveryPath() {
+        for (String p : allPaths) {
+            for (String[] q : new String[][] {{"--references", "references"}, {"--referrers", "referrers"},
+                    {"--requisites", "requisites"}, {"--referrers-closure", "referrers-closure"},
+                    {"--deriver", "deriver"}}) {
+                List<String> expected = nixQ(q[0], p);
+                var ours = cli.run("query", q[1], p);
+                assertEquals(0, ours.exit(), ours.err());
+                List<String> got = ours.lines();
+                if (q[1].equals("references") || q[1].equals("referrers")) {
+                    expected = expected.stream().sorted().toList();
+                }
+                assertEquals(expected, got, q[1] + " of " + p);
+            }
+            var info = cli.run("query", "info", "--json", p);
+            assertEquals(0, info.exit(), info.err());
+            String hash = nixQ("--hash", p).get(0);
+            String size = nixQ("--size", p).get(0);
+            var ourHash = org.storelog.domain.hash.Hash.parse(hash).toSri();
+            assertTrue(info.out().contains("\"narHash\":\"" + ourHash + "\""), info.out());
+            assertTrue(info.out().contains("\"narSize\":" + size + ","), info.out());
+        }
+    }
+
+    @Test
+    void validity_validPathsPrintedAndExit1ForInvalid() {
+        String bogus = "/nix/store/00000000000000000000000000000000-not-there";
+        var r = cli.run("query", "valid", allPaths.get(0), bogus);
+        assertEquals(1, r.exit());
+        assertEquals(List.of(allPaths.get(0)), r.lines());
+        assertEquals(0, cli.run("query", "valid", allPaths.toArray(String[]::new)).exit());
+    }
+
+    @Test
+    void outputsOfDerivation_matchNix() throws Exception {
+        for (String p : allPaths) {
+            if (!p.endsWith(".drv") || !Files.exists(Path.of(p))) continue;
+            var ours = cli.run("query", "outputs", p);
+            if (ours.exit() != 0) continue; // derivations Nix never built have no DerivationOutputs rows
+            assertEquals(nixQ("--outputs", p).stream().sorted().toList(), ours.lines().stream().sorted().toList(), p);
+        }
+    }
+
+    @Test
+    void reimport_recordsNothingWhenNothingChanged() {
+        var r = cli.run("import");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains(" 0 registered, 0 deleted"), r.err());
+    }
+}
