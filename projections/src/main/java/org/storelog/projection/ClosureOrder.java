@@ -2,13 +2,15 @@ package org.storelog.projection;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * Closures and the order {@code nix-store -q --requisites / --referrers-closure} prints them in.
@@ -33,31 +35,65 @@ final class ClosureOrder {
         return seen;
     }
 
-    /** Post-order of {@code items} over {@code references} (which must answer in path order), as nix-store prints. */
+    /** Post-order of {@code items} over {@code references}, as nix-store prints. */
     static List<String> nixOrder(Collection<String> items, Function<String, ? extends Collection<String>> references) {
-        TreeSet<String> set = new TreeSet<>(items);
-        List<String> out = new ArrayList<>(set.size());
-        Set<String> visited = new HashSet<>(set.size() * 2);
-        ArrayDeque<String> nodes = new ArrayDeque<>();
-        ArrayDeque<Iterator<String>> children = new ArrayDeque<>();
-        for (String root : set) {
-            if (!visited.add(root)) continue;
-            nodes.push(root);
-            children.push(references.apply(root).iterator());
-            while (!nodes.isEmpty()) {
-                String node = nodes.peek();
-                Iterator<String> it = children.peek();
-                String next = null;
-                while (it.hasNext()) {
-                    String c = it.next();
-                    if (!c.equals(node) && set.contains(c) && visited.add(c)) { next = c; break; }
+        String[] names = new HashSet<>(items).toArray(String[]::new);
+        Arrays.sort(names);
+        Map<String, Integer> rank = new HashMap<>(names.length * 2);
+        for (int i = 0; i < names.length; i++) rank.put(names[i], i);
+        int[] order = nixOrder(names.length, r -> {
+            Collection<String> refs = references.apply(names[r]);
+            int[] c = new int[refs.size()];
+            int n = 0;
+            for (String s : refs) {
+                Integer k = rank.get(s);
+                if (k != null) c[n++] = k;
+            }
+            int[] out = Arrays.copyOf(c, n);
+            Arrays.sort(out);
+            return out;
+        });
+        List<String> out = new ArrayList<>(order.length);
+        for (int r : order) out.add(names[r]);
+        return out;
+    }
+
+    /**
+     * The same order on items numbered {@code 0..n-1} in path order; {@code children(r)} gives the
+     * ranks of r's references inside the set, ascending.
+     */
+    static int[] nixOrder(int n, IntFunction<int[]> children) {
+        int[] out = new int[n];
+        int written = 0;
+        boolean[] visited = new boolean[n];
+        int[] nodeStack = new int[n];
+        int[][] childStack = new int[n][];
+        int[] posStack = new int[n];
+        for (int root = 0; root < n; root++) {
+            if (visited[root]) continue;
+            visited[root] = true;
+            int depth = 0;
+            nodeStack[0] = root;
+            childStack[0] = children.apply(root);
+            posStack[0] = 0;
+            while (depth >= 0) {
+                int node = nodeStack[depth];
+                int[] cs = childStack[depth];
+                int next = -1;
+                while (posStack[depth] < cs.length) {
+                    int c = cs[posStack[depth]++];
+                    if (c != node && !visited[c]) { next = c; break; }
                 }
-                if (next != null) {
-                    nodes.push(next);
-                    children.push(references.apply(next).iterator());
+                if (next >= 0) {
+                    visited[next] = true;
+                    depth++;
+                    nodeStack[depth] = next;
+                    childStack[depth] = children.apply(next);
+                    posStack[depth] = 0;
                 } else {
-                    out.add(nodes.pop());
-                    children.pop();
+                    out[written++] = node;
+                    childStack[depth] = null;
+                    depth--;
                 }
             }
         }

@@ -10,7 +10,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -319,34 +321,67 @@ public final class LmdbProjections implements StoreProjection {
         return closureInOrder(paths, referrers);
     }
 
-    /** Closure over ids, then names, then Nix's order over the references inside the closure. */
+    /**
+     * Closure over ids with one cursor, then names, then Nix's order computed on ranks (position of
+     * each path in path order) with a second cursor over refs; no string work inside the walk.
+     */
     private List<String> closureInOrder(Collection<String> paths, Dbi<ByteBuffer> direction) {
         return read(txn -> {
-            List<Long> start = new ArrayList<>();
-            Set<String> unknown = new HashSet<>();
-            for (String p : paths) {
-                long id = idOf(txn, p);
-                if (id < 0) unknown.add(p); else start.add(id);
-            }
-            Set<Long> ids = ClosureOrder.closure(start, id -> dupsOf(txn, direction, id));
-            Map<Long, String> names = new HashMap<>(ids.size() * 2);
-            for (long id : ids) names.put(id, pathOf(txn, id));
-            Map<String, Long> byName = new HashMap<>(ids.size() * 2);
-            names.forEach((id, n) -> byName.put(n, id));
-            Set<String> all = new HashSet<>(byName.keySet());
-            all.addAll(unknown);
-            return ClosureOrder.nixOrder(all, name -> {
-                Long id = byName.get(name);
-                if (id == null) return List.<String>of();
-                List<String> inSet = new ArrayList<>();
-                for (long r : dupsOf(txn, refs, id)) {
-                    String n = names.get(r);
-                    if (n != null) inSet.add(n);
+            try (Cursor<ByteBuffer> walk = direction.openCursor(txn); Cursor<ByteBuffer> refsCur = refs.openCursor(txn)) {
+                Set<Long> seen = new HashSet<>();
+                Set<String> unknown = new HashSet<>();
+                ArrayDeque<Long> todo = new ArrayDeque<>();
+                for (String p : paths) {
+                    long id = idOf(txn, p);
+                    if (id < 0) unknown.add(p);
+                    else if (seen.add(id)) todo.push(id);
                 }
-                Collections.sort(inSet);
-                return inSet;
-            });
+                List<Long> scratch = new ArrayList<>();
+                while (!todo.isEmpty()) {
+                    scratch.clear();
+                    dups(walk, todo.pop(), scratch);
+                    for (Long n : scratch) if (seen.add(n)) todo.push(n);
+                }
+                int n = seen.size() + unknown.size();
+                String[] names = new String[n];
+                long[] idAt = new long[n];
+                int i = 0;
+                for (long id : seen) { names[i] = pathOf(txn, id); idAt[i++] = id; }
+                for (String u : unknown) { names[i] = u; idAt[i++] = -1; }
+                Integer[] byName = new Integer[n];
+                for (int j = 0; j < n; j++) byName[j] = j;
+                Arrays.sort(byName, (a, b) -> names[a].compareTo(names[b]));
+                long[] idOfRank = new long[n];
+                Map<Long, Integer> rankOfId = new HashMap<>(n * 2);
+                for (int r = 0; r < n; r++) {
+                    idOfRank[r] = idAt[byName[r]];
+                    if (idOfRank[r] >= 0) rankOfId.put(idOfRank[r], r);
+                }
+                int[] order = ClosureOrder.nixOrder(n, r -> {
+                    if (idOfRank[r] < 0) return new int[0];
+                    scratch.clear();
+                    dups(refsCur, idOfRank[r], scratch);
+                    int[] c = new int[scratch.size()];
+                    int m = 0;
+                    for (Long ref : scratch) {
+                        Integer k = rankOfId.get(ref);
+                        if (k != null) c[m++] = k;
+                    }
+                    int[] out = Arrays.copyOf(c, m);
+                    Arrays.sort(out);
+                    return out;
+                });
+                List<String> out = new ArrayList<>(n);
+                for (int r : order) out.add(names[byName[r]]);
+                return out;
+            }
         });
+    }
+
+    /** Appends the 8-byte values under {@code id} in a dupsort DBI, reusing an open cursor. */
+    private void dups(Cursor<ByteBuffer> c, long id, List<Long> into) {
+        if (!c.get(k2.clear().i64(id).flip(), GetOp.MDB_SET_KEY)) return;
+        do into.add(c.val().getLong(0)); while (c.seek(SeekOp.MDB_NEXT_DUP));
     }
 
     @Override
