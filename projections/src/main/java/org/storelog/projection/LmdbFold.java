@@ -1,0 +1,236 @@
+package org.storelog.projection;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.GetOp;
+import org.lmdbjava.PutFlags;
+import org.lmdbjava.SeekOp;
+import org.lmdbjava.Txn;
+import org.storelog.domain.event.LoggedEvent;
+import org.storelog.domain.event.StoreEvent.*;
+
+/**
+ * One write transaction's worth of folding into {@link LmdbProjections}: the fold rules of
+ * {@link StoreView}, written as LMDB puts and deletes. Reads {@code lastApplied} and {@code nextId}
+ * from meta at the start and writes them back at the end, inside the same transaction.
+ *
+ * <p>Writes to the DBIs the fold never reads back (pathId and pathName for new paths, referrers,
+ * history) are collected and flushed at the end in key order: LMDB then walks its pages in order
+ * instead of at random (random puts measured ~8× slower than ordered ones here). Paths interned in
+ * this transaction are found through the id cache meanwhile.
+ */
+final class LmdbFold {
+    private final LmdbProjections p;
+    private final Txn<ByteBuffer> txn;
+    private final Map<String, Long> idCache;
+    private final LmdbCodec.Out ka = new LmdbCodec.Out(512), kb = new LmdbCodec.Out(512), val = new LmdbCodec.Out(512);
+    private long nextId;
+    /** Open over refs for the whole fold (positioned afresh on every use). */
+    private Cursor<ByteBuffer> refsCursor;
+    private final List<String> newPaths = new ArrayList<>();
+    private final List<long[]> historyAdds = new ArrayList<>();
+    /** Net effect on referrers of this transaction: edge → true (add) or false (remove). */
+    private final Map<Edge, Boolean> referrerOps = new HashMap<>();
+
+    private record Edge(long to, long from) implements Comparable<Edge> {
+        public int compareTo(Edge o) {
+            int c = Long.compare(to, o.to);
+            return c != 0 ? c : Long.compare(from, o.from);
+        }
+    }
+
+    LmdbFold(LmdbProjections p, Txn<ByteBuffer> txn) {
+        this.p = p;
+        this.txn = txn;
+        this.idCache = p.idCache();
+    }
+
+    /** Folds the new events of {@code batch}; returns how many were new. Does not commit. */
+    long foldAll(List<LoggedEvent> batch) {
+        long last = metaLong(p.lastAppliedKey(), -1);
+        nextId = metaLong(p.nextIdKey(), 1);
+        long applied = 0;
+        try (Cursor<ByteBuffer> c = p.refsDbi().openCursor(txn)) {
+            refsCursor = c;
+            for (LoggedEvent e : batch) {
+                EventChecks.check(e);
+                if (e.sequence() <= last) continue;
+                fold(e);
+                last = e.sequence();
+                applied++;
+            }
+        }
+        if (applied > 0) {
+            flush();
+            p.meta().put(txn, p.lastAppliedKey(), val.clear().i64(last).flip());
+            p.meta().put(txn, p.nextIdKey(), val.clear().i64(nextId).flip());
+        }
+        return applied;
+    }
+
+    private void flush() {
+        long firstNew = nextId - newPaths.size();
+        List<byte[]> keys = new ArrayList<>(newPaths.size());
+        for (String s : newPaths) keys.add(s.getBytes(StandardCharsets.UTF_8));
+        Integer[] order = new Integer[keys.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> Arrays.compareUnsigned(keys.get(a), keys.get(b)));
+        for (int i : order)
+            p.pathIdDbi().put(txn, ka.clear().raw(keys.get(i)).flip(), val.clear().i64(firstNew + i).flip());
+        for (int i = 0; i < keys.size(); i++)
+            p.pathNameDbi().put(txn, ka.clear().i64(firstNew + i).flip(), val.clear().raw(keys.get(i)).flip(),
+                    PutFlags.MDB_APPEND);
+        List<Edge> edges = new ArrayList<>(referrerOps.keySet());
+        edges.sort(null);
+        for (Edge e : edges) {
+            if (referrerOps.get(e)) p.referrersDbi().put(txn, idKey(ka, e.to()), idKey(kb, e.from()));
+            else p.referrersDbi().delete(txn, idKey(ka, e.to()), idKey(kb, e.from()));
+        }
+        historyAdds.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+        for (long[] h : historyAdds) p.historyDbi().put(txn, idKey(ka, h[0]), idKey(kb, h[1]));
+    }
+
+    private long metaLong(ByteBuffer key, long absent) {
+        ByteBuffer v = p.meta().get(txn, key);
+        return v == null ? absent : v.getLong(0);
+    }
+
+    private void fold(LoggedEvent le) {
+        long seq = le.sequence();
+        for (String s : new LinkedHashSet<>(le.event().subjects()))
+            historyAdds.add(new long[] {intern(s), seq});
+        switch (le.event()) {
+            case PathRegistered r -> {
+                long id = intern(r.path());
+                dropReferences(id);
+                new LmdbCodec.Info(r.narHash(), r.narSize(), r.deriver(), r.registrationTime(), r.origin(), r.ca(),
+                        List.copyOf(new LinkedHashSet<>(r.signatures()))).write(val.clear());
+                p.infoDbi().put(txn, idKey(ka, id), val.flip());
+                for (String ref : r.references()) addEdge(id, intern(ref));
+            }
+            case PathDeleted d -> {
+                long id = intern(d.path());
+                if (p.infoDbi().delete(txn, idKey(ka, id))) {
+                    dropReferences(id);
+                    dropOutputs(id);
+                }
+            }
+            case ReferenceAdded r -> {
+                long id = intern(r.path());
+                if (p.infoDbi().get(txn, idKey(ka, id)) != null) addEdge(id, intern(r.reference()));
+            }
+            case SignatureAdded s -> {
+                long id = intern(s.path());
+                ByteBuffer got = p.infoDbi().get(txn, idKey(ka, id));
+                if (got != null) {
+                    LmdbCodec.Info i = LmdbCodec.Info.read(got);
+                    if (!i.signatures().contains(s.signature())) {
+                        List<String> sigs = new ArrayList<>(i.signatures());
+                        sigs.add(s.signature());
+                        new LmdbCodec.Info(i.narHash(), i.narSize(), i.deriver(), i.registrationTime(), i.origin(),
+                                i.ca(), sigs).write(val.clear());
+                        p.infoDbi().put(txn, idKey(ka, id), val.flip());
+                    }
+                }
+            }
+            case DerivationOutputsDeclared d -> declareOutputs(intern(d.drvPath()), d.outputs());
+            case RootAdded r -> p.rootsDbi().put(txn, utf8(ka, r.name()), utf8(val, r.path()));
+            case RootRemoved r -> p.rootsDbi().delete(txn, utf8(ka, r.name()));
+            case BuildSucceeded b -> putResult(b.drvPath(), LmdbProjections.buildKind(), o -> LmdbCodec.writeBuild(o,
+                    new BuildResult(seq, le.timestamp(), b.drvPath(), b.buildId(), true, b.outputs(), null,
+                            b.durationMillis())));
+            case BuildFailed b -> putResult(b.drvPath(), LmdbProjections.buildKind(), o -> LmdbCodec.writeBuild(o,
+                    new BuildResult(seq, le.timestamp(), b.drvPath(), b.buildId(), false, Map.of(), b.reason(),
+                            b.durationMillis())));
+            case RebuildCompared c -> putResult(c.drvPath(), LmdbProjections.checkKind(),
+                    o -> LmdbCodec.writeCheck(o, new CheckResult(seq, le.timestamp(), c)));
+            default -> { }
+        }
+    }
+
+    private void putResult(String drvPath, byte kind, java.util.function.Consumer<LmdbCodec.Out> writer) {
+        long id = intern(drvPath);
+        writer.accept(val.clear());
+        p.resultsDbi().put(txn, ka.clear().i64(id).u8(kind).flip(), val.flip());
+    }
+
+    /** The id of {@code path}, assigning the next one (and writing both directions) if it is new. */
+    private long intern(String path) {
+        Long cached = idCache.get(path);
+        if (cached != null) return cached;
+        ByteBuffer key = utf8(kb, path);
+        ByteBuffer got = p.pathIdDbi().get(txn, key);
+        long id;
+        if (got != null) {
+            id = got.getLong(0);
+        } else {
+            id = nextId++;
+            newPaths.add(path);
+        }
+        idCache.put(path, id);
+        return id;
+    }
+
+    private void addEdge(long from, long to) {
+        p.refsDbi().put(txn, idKey(ka, from), idKey(kb, to));
+        referrerOps.put(new Edge(to, from), true);
+    }
+
+    private void dropReferences(long id) {
+        List<Long> old = new ArrayList<>();
+        if (refsCursor.get(idKey(ka, id), GetOp.MDB_SET_KEY)) {
+            do old.add(refsCursor.val().getLong(0)); while (refsCursor.seek(SeekOp.MDB_NEXT_DUP));
+        }
+        if (old.isEmpty()) return;
+        for (long to : old) referrerOps.put(new Edge(to, id), false);
+        p.refsDbi().delete(txn, idKey(ka, id));
+    }
+
+    /** Output name → output id of a derivation, read by prefix scan of the outputs DBI. */
+    private TreeMap<String, Long> outputsOf(long drvId) {
+        TreeMap<String, Long> out = new TreeMap<>();
+        try (Cursor<ByteBuffer> c = p.outputsDbi().openCursor(txn)) {
+            boolean ok = c.get(idKey(ka, drvId), GetOp.MDB_SET_RANGE);
+            while (ok && c.key().getLong(0) == drvId) {
+                out.put(LmdbCodec.utf8(c.key().duplicate().position(8)), c.val().getLong(0));
+                ok = c.next();
+            }
+        }
+        return out;
+    }
+
+    private void declareOutputs(long drvId, Map<String, String> declared) {
+        TreeMap<String, Long> current = outputsOf(drvId);
+        for (Map.Entry<String, String> o : new TreeMap<>(declared).entrySet()) {
+            long outId = intern(o.getValue());
+            Long old = current.put(o.getKey(), outId);
+            ByteBuffer key = ka.clear().i64(drvId).raw(o.getKey().getBytes(StandardCharsets.UTF_8)).flip();
+            p.outputsDbi().put(txn, key, idKey(kb, outId));
+            if (old != null && old != outId && !current.containsValue(old))
+                p.deriversDbi().delete(txn, idKey(ka, old), idKey(kb, drvId));
+            p.deriversDbi().put(txn, idKey(ka, outId), idKey(kb, drvId));
+        }
+    }
+
+    private void dropOutputs(long drvId) {
+        TreeMap<String, Long> current = outputsOf(drvId);
+        for (Map.Entry<String, Long> o : current.entrySet()) {
+            p.outputsDbi().delete(txn, ka.clear().i64(drvId).raw(o.getKey().getBytes(StandardCharsets.UTF_8)).flip());
+            p.deriversDbi().delete(txn, idKey(ka, o.getValue()), idKey(kb, drvId));
+        }
+    }
+
+    private static ByteBuffer idKey(LmdbCodec.Out o, long id) { return o.clear().i64(id).flip(); }
+
+    private static ByteBuffer utf8(LmdbCodec.Out o, String s) {
+        return o.clear().raw(s.getBytes(StandardCharsets.UTF_8)).flip();
+    }
+}

@@ -1,0 +1,465 @@
+package org.storelog.projection;
+
+import static org.lmdbjava.DbiFlags.MDB_CREATE;
+import static org.lmdbjava.DbiFlags.MDB_DUPFIXED;
+import static org.lmdbjava.DbiFlags.MDB_DUPSORT;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.DbiFlags;
+import org.lmdbjava.Env;
+import org.lmdbjava.EnvFlags;
+import org.lmdbjava.GetOp;
+import org.lmdbjava.LmdbException;
+import org.lmdbjava.SeekOp;
+import org.lmdbjava.Txn;
+import org.storelog.domain.event.LoggedEvent;
+
+/**
+ * The store view in LMDB (lmdbjava), folded from the event log; one directory holds the env.
+ *
+ * <p>Store paths are interned: each gets a 64-bit id (big-endian, in order of first appearance in
+ * the log, so a replay assigns the same ids as incremental folding). DBIs:
+ * <pre>
+ * meta       "lastApplied" → i64, "nextId" → i64        written in every write txn with the data
+ * pathId     path (UTF-8)  → id
+ * pathName   id            → path (UTF-8)
+ * info       id            → {@link LmdbCodec.Info}      present ⇔ path valid
+ * refs       id            → id   (dupsort, dupfixed)    references
+ * referrers  id            → id   (dupsort, dupfixed)    inverse of refs
+ * outputs    drvId ‖ name  → id                          declared derivation outputs
+ * derivers   outId         → drvId (dupsort, dupfixed)   inverse of outputs
+ * roots      name (UTF-8)  → path (UTF-8)
+ * history    id            → sequence (dupsort, dupfixed, ascending)
+ * results    drvId ‖ 'B'|'C' → last build / last check ({@link LmdbCodec})
+ * </pre>
+ * Writes happen in one write transaction per batch together with {@code lastApplied}, so a crash
+ * never folds an event twice or skips one. A full map is doubled and the batch retried.
+ *
+ * <p>Open one instance per env directory per process (LMDB's rule). Methods are synchronized.
+ */
+public final class LmdbProjections implements StoreProjection {
+    /** Default initial map size; the map doubles when full. */
+    public static final long DEFAULT_MAP_SIZE = 64L << 20;
+    /** Events folded per write transaction by {@link #catchUp}. */
+    static final int CHUNK = 20_000;
+    private static final int MAX_ID_CACHE = 2_000_000;
+    private static final byte BUILD = 'B', CHECK = 'C';
+
+    private final Env<ByteBuffer> env;
+    private final boolean readOnly;
+    private final Dbi<ByteBuffer> meta, pathId, pathName, info, refs, referrers, outputs, derivers, roots,
+            history, results;
+    private final ByteBuffer lastAppliedKey = utf8Direct("lastApplied");
+    private final ByteBuffer nextIdKey = utf8Direct("nextId");
+    private final LmdbCodec.Out k1 = new LmdbCodec.Out(512), k2 = new LmdbCodec.Out(512), v = new LmdbCodec.Out(1024);
+    /** Write side only: path → id of committed paths (cleared whenever a write txn aborts). */
+    private final Map<String, Long> idCache = new HashMap<>();
+    private long mapSize;
+
+    private LmdbProjections(Env<ByteBuffer> env, boolean readOnly, long mapSize) {
+        this.env = env;
+        this.readOnly = readOnly;
+        this.mapSize = mapSize;
+        DbiFlags[] plain = readOnly ? new DbiFlags[0] : new DbiFlags[] {MDB_CREATE};
+        DbiFlags[] dups = readOnly ? new DbiFlags[] {MDB_DUPSORT, MDB_DUPFIXED}
+                : new DbiFlags[] {MDB_CREATE, MDB_DUPSORT, MDB_DUPFIXED};
+        meta = env.openDbi("meta", plain);
+        pathId = env.openDbi("pathId", plain);
+        pathName = env.openDbi("pathName", plain);
+        info = env.openDbi("info", plain);
+        refs = env.openDbi("refs", dups);
+        referrers = env.openDbi("referrers", dups);
+        outputs = env.openDbi("outputs", plain);
+        derivers = env.openDbi("derivers", dups);
+        roots = env.openDbi("roots", plain);
+        history = env.openDbi("history", dups);
+        results = env.openDbi("results", plain);
+    }
+
+    /** Opens (creating it if missing) the env in {@code dir} for folding and queries. */
+    public static LmdbProjections open(Path dir) { return open(dir, DEFAULT_MAP_SIZE); }
+
+    /** As {@link #open(Path)}, starting from {@code initialMapSize} bytes if the env is new or smaller. */
+    public static LmdbProjections open(Path dir, long initialMapSize) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create projection directory " + dir, e);
+        }
+        try {
+            Env<ByteBuffer> env = Env.create().setMapSize(initialMapSize).setMaxDbs(16).open(dir.toFile());
+            long size = Math.max(initialMapSize, env.info().mapSize);
+            while (true) {
+                try {
+                    return new LmdbProjections(env, false, size);
+                } catch (Env.MapFullException full) { // creating the DBIs did not fit: grow as writes do
+                    size *= 2;
+                    env.setMapSize(size);
+                }
+            }
+        } catch (LmdbException e) {
+            throw new ProjectionException("cannot open LMDB env in " + dir + ": " + e.getMessage(), -1, e);
+        }
+    }
+
+    /** Opens an existing env for queries only: no write transaction, no catch-up. */
+    public static LmdbProjections openReadOnly(Path dir) {
+        if (!Files.isRegularFile(dir.resolve("data.mdb")))
+            throw new ProjectionException("no projection in " + dir, -1);
+        try {
+            Env<ByteBuffer> env = Env.create().setMaxDbs(16).open(dir.toFile(), EnvFlags.MDB_RDONLY_ENV);
+            return new LmdbProjections(env, true, env.info().mapSize);
+        } catch (LmdbException e) {
+            throw new ProjectionException("cannot open LMDB env in " + dir + ": " + e.getMessage(), -1, e);
+        }
+    }
+
+    /** Current map size in bytes (grows by doubling when a write finds the map full). */
+    public synchronized long mapSize() { return mapSize; }
+
+    @Override
+    public synchronized void close() { env.close(); }
+
+    // ---------------------------------------------------------------- writing
+
+    @Override
+    public synchronized void apply(List<LoggedEvent> batch) {
+        applyCounting(batch);
+    }
+
+    @Override
+    public synchronized long catchUp(Iterator<LoggedEvent> events) {
+        long applied = 0;
+        List<LoggedEvent> chunk = new ArrayList<>(CHUNK);
+        while (events.hasNext()) {
+            chunk.add(events.next());
+            if (chunk.size() == CHUNK) { applied += applyCounting(chunk); chunk.clear(); }
+        }
+        return applied + applyCounting(chunk);
+    }
+
+    private long applyCounting(List<LoggedEvent> batch) {
+        if (readOnly) throw new ProjectionException("projection was opened read-only", -1);
+        if (batch.isEmpty()) return 0;
+        while (true) {
+            try (Txn<ByteBuffer> txn = env.txnWrite()) {
+                long applied = new LmdbFold(this, txn).foldAll(batch);
+                if (applied > 0) txn.commit();
+                return applied;
+            } catch (Env.MapFullException full) {
+                idCache.clear();
+                grow();
+            } catch (RuntimeException e) {
+                idCache.clear();
+                if (e instanceof ProjectionException) throw e;
+                throw new ProjectionException("LMDB write failed: " + e, -1, e);
+            }
+        }
+    }
+
+    private void grow() {
+        long bigger = mapSize * 2;
+        env.setMapSize(bigger);
+        mapSize = bigger;
+    }
+
+    // Low-level access shared with LmdbFold (same package, called under this object's lock).
+
+    Dbi<ByteBuffer> meta() { return meta; }
+    Dbi<ByteBuffer> pathIdDbi() { return pathId; }
+    Dbi<ByteBuffer> pathNameDbi() { return pathName; }
+    Dbi<ByteBuffer> infoDbi() { return info; }
+    Dbi<ByteBuffer> refsDbi() { return refs; }
+    Dbi<ByteBuffer> referrersDbi() { return referrers; }
+    Dbi<ByteBuffer> outputsDbi() { return outputs; }
+    Dbi<ByteBuffer> deriversDbi() { return derivers; }
+    Dbi<ByteBuffer> rootsDbi() { return roots; }
+    Dbi<ByteBuffer> historyDbi() { return history; }
+    Dbi<ByteBuffer> resultsDbi() { return results; }
+    ByteBuffer lastAppliedKey() { return lastAppliedKey.duplicate(); }
+    ByteBuffer nextIdKey() { return nextIdKey.duplicate(); }
+    Map<String, Long> idCache() {
+        if (idCache.size() > MAX_ID_CACHE) idCache.clear();
+        return idCache;
+    }
+    static byte buildKind() { return BUILD; }
+    static byte checkKind() { return CHECK; }
+
+    static ByteBuffer utf8Direct(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocateDirect(b.length).put(b).flip();
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    private <R> R read(Function<Txn<ByteBuffer>, R> query) {
+        for (int attempt = 0; ; attempt++) {
+            try (Txn<ByteBuffer> txn = env.txnRead()) {
+                return query.apply(txn);
+            } catch (Dbi.MapResizedException resized) {
+                if (attempt > 0) throw resized;
+                env.setMapSize(0); // another process grew the map: adopt its size
+            }
+        }
+    }
+
+    private long metaLong(Txn<ByteBuffer> txn, ByteBuffer key, long absent) {
+        ByteBuffer v = meta.get(txn, key);
+        return v == null ? absent : v.getLong(0);
+    }
+
+    private long idOf(Txn<ByteBuffer> txn, String path) {
+        byte[] b = path.getBytes(StandardCharsets.UTF_8);
+        if (b.length == 0 || b.length > EventChecks.MAX_NAME_BYTES) return -1;
+        ByteBuffer got = pathId.get(txn, k1.clear().raw(b).flip());
+        return got == null ? -1 : got.getLong(0);
+    }
+
+    private String pathOf(Txn<ByteBuffer> txn, long id) {
+        ByteBuffer got = pathName.get(txn, k2.clear().i64(id).flip());
+        if (got == null) throw new ProjectionException("path id " + id + " has no name (corrupt projection)", -1);
+        return LmdbCodec.utf8(got);
+    }
+
+    /** Values (8-byte ids or sequence numbers) of a dupsort key, in stored order. */
+    private static List<Long> dups(Txn<ByteBuffer> txn, Dbi<ByteBuffer> dbi, ByteBuffer key) {
+        List<Long> out = new ArrayList<>();
+        try (Cursor<ByteBuffer> c = dbi.openCursor(txn)) {
+            if (!c.get(key, GetOp.MDB_SET_KEY)) return out;
+            do out.add(c.val().getLong(0)); while (c.seek(SeekOp.MDB_NEXT_DUP));
+        }
+        return out;
+    }
+
+    private List<Long> dupsOf(Txn<ByteBuffer> txn, Dbi<ByteBuffer> dbi, long id) {
+        return dups(txn, dbi, k2.clear().i64(id).flip());
+    }
+
+    private List<String> sortedPaths(Txn<ByteBuffer> txn, Collection<Long> ids) {
+        List<String> out = new ArrayList<>(ids.size());
+        for (long id : ids) out.add(pathOf(txn, id));
+        Collections.sort(out);
+        return out;
+    }
+
+    @Override
+    public synchronized long lastAppliedSequence() { return read(txn -> metaLong(txn, lastAppliedKey(), -1)); }
+
+    @Override
+    public synchronized boolean isValid(String path) {
+        return read(txn -> {
+            long id = idOf(txn, path);
+            return id >= 0 && info.get(txn, k2.clear().i64(id).flip()) != null;
+        });
+    }
+
+    @Override
+    public synchronized List<String> validPaths() {
+        return read(txn -> {
+            List<Long> ids = new ArrayList<>();
+            try (Cursor<ByteBuffer> c = info.openCursor(txn)) {
+                for (boolean ok = c.first(); ok; ok = c.next()) ids.add(c.key().getLong(0));
+            }
+            return List.copyOf(sortedPaths(txn, ids));
+        });
+    }
+
+    @Override
+    public synchronized Optional<RegisteredPath> info(String path) {
+        return read(txn -> {
+            long id = idOf(txn, path);
+            if (id < 0) return Optional.<RegisteredPath>empty();
+            ByteBuffer got = info.get(txn, k2.clear().i64(id).flip());
+            if (got == null) return Optional.<RegisteredPath>empty();
+            LmdbCodec.Info i = LmdbCodec.Info.read(got);
+            List<String> r = sortedPaths(txn, dupsOf(txn, refs, id));
+            return Optional.of(new RegisteredPath(path, i.narHash(), i.narSize(), r, i.deriver(),
+                    i.registrationTime(), i.signatures(), i.ca(), i.origin()));
+        });
+    }
+
+    @Override
+    public synchronized List<String> references(String path) { return edges(path, refs); }
+
+    @Override
+    public synchronized List<String> referrers(String path) { return edges(path, referrers); }
+
+    private List<String> edges(String path, Dbi<ByteBuffer> dbi) {
+        return read(txn -> {
+            long id = idOf(txn, path);
+            return id < 0 ? List.<String>of() : List.copyOf(sortedPaths(txn, dupsOf(txn, dbi, id)));
+        });
+    }
+
+    @Override
+    public synchronized List<String> requisites(Collection<String> paths) { return closureInOrder(paths, refs); }
+
+    @Override
+    public synchronized List<String> referrersClosure(Collection<String> paths) {
+        return closureInOrder(paths, referrers);
+    }
+
+    /**
+     * Closure over ids with one cursor, then names, then Nix's order computed on ranks (position of
+     * each path in path order) with a second cursor over refs; no string work inside the walk.
+     */
+    private List<String> closureInOrder(Collection<String> paths, Dbi<ByteBuffer> direction) {
+        return read(txn -> {
+            try (Cursor<ByteBuffer> walk = direction.openCursor(txn); Cursor<ByteBuffer> refsCur = refs.openCursor(txn)) {
+                Set<Long> seen = new HashSet<>();
+                Set<String> unknown = new HashSet<>();
+                ArrayDeque<Long> todo = new ArrayDeque<>();
+                for (String p : paths) {
+                    long id = idOf(txn, p);
+                    if (id < 0) unknown.add(p);
+                    else if (seen.add(id)) todo.push(id);
+                }
+                List<Long> scratch = new ArrayList<>();
+                while (!todo.isEmpty()) {
+                    scratch.clear();
+                    dups(walk, todo.pop(), scratch);
+                    for (Long n : scratch) if (seen.add(n)) todo.push(n);
+                }
+                int n = seen.size() + unknown.size();
+                String[] names = new String[n];
+                long[] idAt = new long[n];
+                int i = 0;
+                for (long id : seen) { names[i] = pathOf(txn, id); idAt[i++] = id; }
+                for (String u : unknown) { names[i] = u; idAt[i++] = -1; }
+                Integer[] byName = new Integer[n];
+                for (int j = 0; j < n; j++) byName[j] = j;
+                Arrays.sort(byName, (a, b) -> names[a].compareTo(names[b]));
+                long[] idOfRank = new long[n];
+                Map<Long, Integer> rankOfId = new HashMap<>(n * 2);
+                for (int r = 0; r < n; r++) {
+                    idOfRank[r] = idAt[byName[r]];
+                    if (idOfRank[r] >= 0) rankOfId.put(idOfRank[r], r);
+                }
+                int[] order = ClosureOrder.nixOrder(n, r -> {
+                    if (idOfRank[r] < 0) return new int[0];
+                    scratch.clear();
+                    dups(refsCur, idOfRank[r], scratch);
+                    int[] c = new int[scratch.size()];
+                    int m = 0;
+                    for (Long ref : scratch) {
+                        Integer k = rankOfId.get(ref);
+                        if (k != null) c[m++] = k;
+                    }
+                    int[] out = Arrays.copyOf(c, m);
+                    Arrays.sort(out);
+                    return out;
+                });
+                List<String> out = new ArrayList<>(n);
+                for (int r : order) out.add(names[byName[r]]);
+                return out;
+            }
+        });
+    }
+
+    /** Appends the 8-byte values under {@code id} in a dupsort DBI, reusing an open cursor. */
+    private void dups(Cursor<ByteBuffer> c, long id, List<Long> into) {
+        if (!c.get(k2.clear().i64(id).flip(), GetOp.MDB_SET_KEY)) return;
+        do into.add(c.val().getLong(0)); while (c.seek(SeekOp.MDB_NEXT_DUP));
+    }
+
+    @Override
+    public synchronized Optional<String> deriver(String path) {
+        return info(path).map(RegisteredPath::deriver);
+    }
+
+    @Override
+    public synchronized SortedMap<String, String> derivationOutputs(String drvPath) {
+        return read(txn -> {
+            TreeMap<String, String> out = new TreeMap<>();
+            long id = idOf(txn, drvPath);
+            if (id < 0) return out;
+            List<String> names = new ArrayList<>();
+            List<Long> outIds = new ArrayList<>();
+            try (Cursor<ByteBuffer> c = outputs.openCursor(txn)) {
+                boolean ok = c.get(k2.clear().i64(id).flip(), GetOp.MDB_SET_RANGE);
+                while (ok && c.key().getLong(0) == id) {
+                    ByteBuffer key = c.key();
+                    names.add(LmdbCodec.utf8(key.duplicate().position(8)));
+                    outIds.add(c.val().getLong(0));
+                    ok = c.next();
+                }
+            }
+            for (int i = 0; i < names.size(); i++) out.put(names.get(i), pathOf(txn, outIds.get(i)));
+            return out;
+        });
+    }
+
+    @Override
+    public synchronized List<String> validDerivers(String outputPath) {
+        return read(txn -> {
+            long id = idOf(txn, outputPath);
+            if (id < 0) return List.<String>of();
+            List<Long> valid = new ArrayList<>();
+            for (long drv : dupsOf(txn, derivers, id))
+                if (info.get(txn, k2.clear().i64(drv).flip()) != null) valid.add(drv);
+            return List.copyOf(sortedPaths(txn, valid));
+        });
+    }
+
+    @Override
+    public synchronized SortedMap<String, String> roots() {
+        return read(txn -> {
+            TreeMap<String, String> out = new TreeMap<>();
+            try (Cursor<ByteBuffer> c = roots.openCursor(txn)) {
+                for (boolean ok = c.first(); ok; ok = c.next()) out.put(LmdbCodec.utf8(c.key()), LmdbCodec.utf8(c.val()));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public synchronized List<Long> history(String path) {
+        return read(txn -> {
+            long id = idOf(txn, path);
+            return id < 0 ? List.<Long>of() : List.copyOf(dupsOf(txn, history, id));
+        });
+    }
+
+    @Override
+    public synchronized Optional<BuildResult> lastBuild(String drvPath) {
+        return read(txn -> {
+            ByteBuffer got = result(txn, drvPath, BUILD);
+            return got == null ? Optional.<BuildResult>empty() : Optional.of(LmdbCodec.readBuild(drvPath, got));
+        });
+    }
+
+    @Override
+    public synchronized Optional<CheckResult> lastCheck(String drvPath) {
+        return read(txn -> {
+            ByteBuffer got = result(txn, drvPath, CHECK);
+            return got == null ? Optional.<CheckResult>empty() : Optional.of(LmdbCodec.readCheck(drvPath, got));
+        });
+    }
+
+    private ByteBuffer result(Txn<ByteBuffer> txn, String drvPath, byte kind) {
+        long id = idOf(txn, drvPath);
+        return id < 0 ? null : results.get(txn, k2.clear().i64(id).u8(kind).flip());
+    }
+}
