@@ -166,9 +166,13 @@ public final class SegmentLog implements AutoCloseable {
             long size = ch.size();
             last.index.clear();
             SegmentScan.Result r = SegmentScan.scan(ch, last.base, size, null, last.index, null);
-            if (r.problem() != null)
-                throw new LogException.CorruptLogException(r.problem().sequence(), last.path.getFileName().toString(),
+            if (r.problem() != null) {
+                var damage = new LogException.CorruptLogException(r.problem().sequence(), last.path.getFileName().toString(),
                         r.problem().offset(), r.problem().reason());
+                if (writable) throw damage;
+                // A reader still opens (verify must be able to report); it reads the intact prefix only.
+                LOG.log(System.Logger.Level.WARNING, damage.getMessage() + "; reading stops before it");
+            }
             if (r.tornBytes() > 0 && recover && writable) {
                 try (FileChannel w = FileChannel.open(last.path, StandardOpenOption.WRITE)) {
                     w.truncate(r.committedEnd());
