@@ -7,9 +7,6 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
-import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
-import org.axonframework.eventhandling.TrackedEventMessage;
-import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.messaging.MetaData;
 import org.storelog.domain.event.LoggedEvent;
@@ -18,7 +15,7 @@ import org.storelog.domain.event.StoreEvent;
 /**
  * {@link EventLog} over Axon: batches are published through an {@link EmbeddedEventStore}
  * (one {@code publish} call = one atomic {@code appendEvents} on the engine), and read back
- * through the engine's tracked stream. The batch id travels as the {@value #BATCH_ID} metadata.
+ * through the backend (Axon's tracked stream unless the backend decodes directly). The batch id travels as the {@value #BATCH_ID} metadata.
  */
 public final class AxonEventLog implements EventLog {
     public static final String BATCH_ID = "batchId";
@@ -32,6 +29,8 @@ public final class AxonEventLog implements EventLog {
     }
 
     public EmbeddedEventStore eventStore() { return store; }
+
+    public LogBackend backend() { return backend; }
 
     @Override
     public synchronized List<LoggedEvent> append(List<StoreEvent> batch) {
@@ -50,18 +49,9 @@ public final class AxonEventLog implements EventLog {
         return out;
     }
 
+    /** Reads through the backend: Axon's tracked stream, or the backend's direct decoding. */
     @Override
-    public Stream<LoggedEvent> read(long fromSeq) {
-        TrackingToken token = fromSeq <= 0 ? null : new GlobalSequenceTrackingToken(fromSeq - 1);
-        return backend.engine().readEvents(token, false).map(AxonEventLog::toLogged);
-    }
-
-    static LoggedEvent toLogged(TrackedEventMessage<?> m) {
-        long seq = ((GlobalSequenceTrackingToken) m.trackingToken()).getGlobalIndex();
-        Object batchId = m.getMetaData().get(BATCH_ID);
-        return new LoggedEvent(seq, m.getTimestamp().toEpochMilli(), batchId == null ? "" : batchId.toString(),
-                (StoreEvent) m.getPayload());
-    }
+    public Stream<LoggedEvent> read(long fromSeq) { return backend.read(fromSeq); }
 
     @Override public long lastSequence() { return backend.lastSequence(); }
     @Override public VerifyReport verify() { return backend.verify(); }

@@ -1,6 +1,11 @@
 package org.storelog.log;
 
+import java.util.stream.Stream;
+import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
+import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.storelog.domain.event.LoggedEvent;
+import org.storelog.domain.event.StoreEvent;
 
 /**
  * A storage backend of the log: an Axon {@link EventStorageEngine} plus what the log needs
@@ -15,6 +20,20 @@ public interface LogBackend extends AutoCloseable {
     long lastAppendedFirstSequence();
 
     long lastSequence();
+
+    /**
+     * Committed events from {@code fromSeq} on. The default goes through Axon's tracked stream;
+     * a backend may decode straight into {@link LoggedEvent}s (the projection rebuild path).
+     */
+    default Stream<LoggedEvent> read(long fromSeq) {
+        TrackingToken token = fromSeq <= 0 ? null : new GlobalSequenceTrackingToken(fromSeq - 1);
+        return engine().readEvents(token, false).map(m -> {
+            long seq = ((GlobalSequenceTrackingToken) m.trackingToken()).getGlobalIndex();
+            Object batchId = m.getMetaData().get(AxonEventLog.BATCH_ID);
+            return new LoggedEvent(seq, m.getTimestamp().toEpochMilli(), batchId == null ? "" : batchId.toString(),
+                    (StoreEvent) m.getPayload());
+        });
+    }
 
     VerifyReport verify();
 

@@ -16,6 +16,7 @@ import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.messaging.MetaData;
+import org.storelog.domain.event.LoggedEvent;
 import org.storelog.domain.event.StoreEvent;
 import org.storelog.log.AxonEventLog;
 import org.storelog.log.ChainPoint;
@@ -99,6 +100,12 @@ public final class SegmentEventStorageEngine implements EventStorageEngine, LogB
                     .<TrackingToken>map(s -> new GlobalSequenceTrackingToken(s - 1))
                     .orElseGet(this::createHeadToken);
         }
+    }
+
+    /** Decodes records straight into {@link LoggedEvent}s, without Axon message objects. */
+    @Override public Stream<LoggedEvent> read(long fromSeq) {
+        return log.read(fromSeq, (seq, ts, batchId, type, revision, buf, off, len) ->
+                new LoggedEvent(seq, ts, batchId, codec.decode(type, revision, buf, off, len)));
     }
 
     @Override public EventStorageEngine engine() { return this; }
