@@ -90,7 +90,7 @@ class DrvDifferentialProperties {
                         .ofMaxLength(12).map(rest -> first + rest));
         Arbitrary<String> system = Arbitraries.of("x86_64-linux", "aarch64-linux", "i686-linux", "my system");
         Arbitrary<List<String>> outputs = Arbitraries.of("out", "dev", "lib", "bin", "doc", "man")
-                .list().uniqueElements().ofMinSize(1).ofMaxSize(4).injectNull(0.3);
+                .list().uniqueElements().ofMinSize(2).ofMaxSize(4).injectNull(0.3);
         Arbitrary<NixDrvExpr.Fixed> fixed = Combinators.combine(
                         Arbitraries.of("flat", "recursive"), Arbitraries.of("sha1", "sha256", "sha512"),
                         Arbitraries.bytes().array(byte[].class).ofSize(64))
