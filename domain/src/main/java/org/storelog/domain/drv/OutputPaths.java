@@ -31,6 +31,14 @@ public final class OutputPaths {
         return Collections.unmodifiableSortedMap(result);
     }
 
+    /** Every output's stated and computed path, in output name order. */
+    public static java.util.List<OutputCheck> check(Derivation drv, DerivationHasher hasher) {
+        SortedMap<String, StorePath> computed = compute(drv, hasher);
+        java.util.List<OutputCheck> result = new java.util.ArrayList<>();
+        computed.forEach((name, p) -> result.add(new OutputCheck(name, drv.outputs().get(name).path(), p)));
+        return java.util.List.copyOf(result);
+    }
+
     /**
      * Fills in output paths and the output-named environment variables of a derivation whose
      * outputs have no paths yet, as {@code nix-instantiate} does: a fixed output gets its

@@ -22,7 +22,8 @@ import org.storelog.testsupport.ExternalTools;
  * Golden {@code .drv} files written by real {@code nix-instantiate} from the expressions in
  * {@code golden/drv-src/}, stored under {@code golden/drv/} named by their store path, each with
  * a {@code .paths} sidecar ({@code drv PATH} and {@code output NAME PATH} lines from
- * {@code nix-instantiate} and {@code nix-store -q --outputs}). Regenerate with
+ * {@code nix-instantiate} and {@code nix-store -q --outputs}) and a {@code .json} sidecar (what
+ * {@code nix show-derivation} prints, used by the CLI tests). Regenerate with
  * {@code mvn -o -B -pl domain verify -Dtest=GoldenDrvTest -Dgolden.accept=true}.
  */
 class GoldenDrvTest {
@@ -54,6 +55,9 @@ class GoldenDrvTest {
                     side.append("output ").append(outputName).append(' ').append(out).append('\n');
                 }
                 Files.writeString(GOLDEN.resolve(name + ".paths"), side.toString());
+                String json = ExternalTools.run(List.of("nix", "--extra-experimental-features", "nix-command",
+                        "show-derivation", drv)).ok().out();
+                Files.writeString(GOLDEN.resolve(name + ".json"), json);
             }
         }
     }
