@@ -1,43 +1,55 @@
 package org.storelog.cli;
 
+import java.nio.file.NoSuchFileException;
 import org.storelog.app.StoreException;
 import picocli.CommandLine;
 
 /**
  * The one place where failures become exit codes: 0 success, 1 failure or negative answer,
- * 2 audit found a divergence, 64 usage or malformed input, 70 internal error.
+ * 2 an audit found a divergence, 64 usage or malformed input, 70 internal error.
  */
-final class ExitCodes {
-    static final int OK = 0;
-    static final int FAILURE = 1;
-    static final int DIVERGED = 2;
-    static final int USAGE = 64;
-    static final int INTERNAL = 70;
+public final class ExitCodes {
+    public static final int OK = 0;
+    public static final int FAILURE = 1;
+    public static final int DIVERGED = 2;
+    public static final int USAGE = 64;
+    public static final int INTERNAL = 70;
 
     private ExitCodes() {}
 
-    static CommandLine commandLine(Object root) {
+    /** Exit code for an exception thrown by a command. */
+    public static int of(Throwable e) {
+        if (e instanceof StoreException se) return se.exitCode();
+        if (e instanceof CommandLine.ParameterException) return USAGE;
+        // malformed input files and bad store paths
+        if (e instanceof org.storelog.domain.drv.DerivationFormatException
+                || e instanceof org.storelog.domain.store.InvalidStorePathException) return USAGE;
+        if (e instanceof org.storelog.domain.drv.InvalidDerivationException || e instanceof NoSuchFileException)
+            return FAILURE;
+        return INTERNAL;
+    }
+
+    /** The root command line with the handlers installed (they apply to every subcommand). */
+    public static CommandLine commandLine(Object root) {
         CommandLine cl = new CommandLine(root);
-        cl.setParameterExceptionHandler((ex, args) -> {
-            System.err.println("audit: " + ex.getMessage());
-            System.err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-            return USAGE;
-        });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            int code = codeFor(ex);
-            System.err.println("audit: " + (code == INTERNAL ? "internal error: " : "") + message(ex));
+            int code = of(ex);
+            System.err.println("error: " + (code == INTERNAL ? "internal error: " : "") + message(ex));
             if (code == INTERNAL || System.getenv("STORELOG_DEBUG") != null) ex.printStackTrace();
+            System.err.flush();
             return code;
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            System.err.println("error: " + ex.getMessage());
+            System.err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            System.err.flush();
+            return USAGE;
         });
         return cl;
     }
 
-    static int codeFor(Throwable ex) {
-        if (ex instanceof StoreException se) return se.exitCode();
-        return INTERNAL;
-    }
-
     private static String message(Throwable ex) {
+        if (ex instanceof NoSuchFileException n) return "no such file: " + n.getFile();
         return ex.getMessage() == null ? ex.toString() : ex.getMessage();
     }
 }
