@@ -34,15 +34,17 @@ public final class ExitCodes {
         CommandLine cl = new CommandLine(root);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             int code = of(ex);
-            System.err.println("error: " + (code == INTERNAL ? "internal error: " : "") + message(ex));
-            if (code == INTERNAL || System.getenv("STORELOG_DEBUG") != null) ex.printStackTrace();
-            System.err.flush();
+            var err = cmd.getErr();
+            err.println("error: " + (code == INTERNAL ? "internal error: " : "") + message(ex));
+            if (code == INTERNAL || System.getenv("STORELOG_DEBUG") != null) ex.printStackTrace(err);
+            err.flush();
             return code;
         });
         cl.setParameterExceptionHandler((ex, args) -> {
-            System.err.println("error: " + ex.getMessage());
-            System.err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-            System.err.flush();
+            var err = ex.getCommandLine().getErr();
+            err.println("error: " + ex.getMessage());
+            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            err.flush();
             return USAGE;
         });
         return cl;

@@ -40,7 +40,7 @@ class DrvCommandTest {
     static Run audit(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = ExitCodes.install(new CommandLine(new Audit()));
+        CommandLine cl = ExitCodes.commandLine(new Audit());
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         int code = cl.execute(args);

@@ -77,7 +77,13 @@ class NixDbInteropTest {
         var r = cli.run("query", "valid", allPaths.get(0), bogus);
         assertEquals(1, r.exit());
         assertEquals(List.of(allPaths.get(0)), r.lines());
-        assertEquals(0, cli.run("query", "valid", allPaths.toArray(String[]::new)).exit());
+        assertEquals(0, cli.run(concat("query", "valid", allPaths)).exit());
+    }
+
+    private static String[] concat(String a, String b, List<String> rest) {
+        List<String> all = new ArrayList<>(List.of(a, b));
+        all.addAll(rest);
+        return all.toArray(String[]::new);
     }
 
     @Test
