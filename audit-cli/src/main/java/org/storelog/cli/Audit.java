@@ -6,13 +6,13 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code audit} command. */
 @Command(name = "audit", mixinStandardHelpOptions = true, version = "storelog 0.1.0",
         description = "Event-sourced Nix-compatible store and reproducibility auditor.",
-        subcommands = {})
+        subcommands = {KeyCommand.class, NarinfoCommand.class})
 public final class Audit implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override public void run() { spec.commandLine().usage(System.err); }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Audit()).execute(args));
+        System.exit(ExitCodes.install(new CommandLine(new Audit())).execute(args));
     }
 }
