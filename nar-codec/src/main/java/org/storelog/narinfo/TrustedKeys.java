@@ -15,12 +15,21 @@ public record TrustedKeys(List<PublicKey> nix, List<GuixPublicKey> guix) {
     }
 
     /**
-     * Reads keys from text: an s-expression is one Guix key; otherwise each whitespace-separated
-     * word is a Nix key.
+     * Reads keys from text: an s-expression is a Guix key file, or a Guix ACL
+     * ({@code (acl (entry (public-key …) (tag …)) …)}, as {@code /etc/guix/acl}); otherwise each
+     * whitespace-separated word is a Nix key.
      */
     public static TrustedKeys parse(String text) {
         String t = text.strip();
-        if (t.startsWith("(")) return new TrustedKeys(List.of(), List.of(GuixPublicKey.parse(t)));
+        if (t.startsWith("(")) {
+            Sexp.SList top = (Sexp.SList) Sexp.parse(t);
+            if (!top.head().filter("acl"::equals).isPresent())
+                return new TrustedKeys(List.of(), List.of(GuixPublicKey.fromSexp(top)));
+            List<GuixPublicKey> keys = new ArrayList<>();
+            for (Sexp entry : top.items())
+                if (entry instanceof Sexp.SList l && l.find("public-key").isPresent()) keys.add(GuixPublicKey.fromSexp(l));
+            return new TrustedKeys(List.of(), keys);
+        }
         List<PublicKey> keys = new ArrayList<>();
         for (String w : t.split("\\s+")) if (!w.isEmpty()) keys.add(PublicKey.parse(w));
         if (keys.isEmpty()) throw new KeyFormatException("no key given");

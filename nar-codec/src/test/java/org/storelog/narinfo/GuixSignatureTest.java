@@ -89,6 +89,17 @@ class GuixSignatureTest {
     }
 
     @Test
+    void guixAcl_trustsEveryEntry() {
+        String acl = "(acl\n (entry\n  " + Golden.text("guix/ci.guix.gnu.org.pub") + "  (tag (guix import)))\n (entry\n  "
+                + Golden.text("guix/bordeaux.guix.gnu.org.pub") + "  (tag (guix import))))\n";
+        TrustedKeys keys = TrustedKeys.parse(acl);
+        assertEquals(2, keys.guix().size());
+        for (String[] g : Golden.GUIX)
+            assertEquals(!g[1].equals("genenetwork.pub"),
+                    NarInfoVerifier.verify(NarInfo.parse(Golden.text("guix/" + g[0] + ".narinfo")), keys).valid(), g[0]);
+    }
+
+    @Test
     void trustedKeys_mixNixAndGuix() {
         TrustedKeys both = key("genenetwork.pub").plus(TrustedKeys.parse(Golden.text("nix/golden.storelog-1.public")));
         assertEquals(1, both.nix().size());
