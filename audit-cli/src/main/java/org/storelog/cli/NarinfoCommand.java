@@ -96,7 +96,9 @@ public final class NarinfoCommand implements Runnable {
             TrustedKeys all = new TrustedKeys(List.of(), List.of());
             for (String k : keys) {
                 Path p = Path.of(k);
-                all = all.plus(TrustedKeys.parse(Files.isRegularFile(p) ? Files.readString(p) : k));
+                if (Files.isRegularFile(p)) all = all.plus(TrustedKeys.parse(Files.readString(p)));
+                else if (k.contains(":") || k.strip().startsWith("(")) all = all.plus(TrustedKeys.parse(k));
+                else throw new java.nio.file.NoSuchFileException(k, null, "not a key (NAME:BASE64) nor a key file");
             }
             NarInfoVerifier.Result r = NarInfoVerifier.verify(read(f), all);
             var out = spec.commandLine().getOut();

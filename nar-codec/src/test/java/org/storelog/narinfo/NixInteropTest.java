@@ -110,6 +110,19 @@ class NixInteropTest {
         assertEquals("input-addressed\n", Files.readString(Path.of(root + inputAddressed), StandardCharsets.UTF_8));
     }
 
+    @Test
+    void ourSecretKeyFile_isReadByNix_andNixSignsAsWeDo(@TempDir Path dir) throws IOException {
+        Path cache = dir.resolve("cache"), secret = dir.resolve("ours.secret");
+        nixCopy("file://" + cache, inputAddressed);
+        SigningKey key = SigningKey.generate("storelog-keyfile-1");
+        Files.writeString(secret, key.toString());
+        Path info = narinfoOf(cache, inputAddressed);
+        NarInfo expected = key.sign(NarInfo.parse(Files.readAllBytes(info)));
+        ExternalTools.run(List.of("nix", "--extra-experimental-features", NIX_CMD, "store", "sign",
+                "--store", "file://" + cache, "-k", secret.toString(), inputAddressed)).ok();
+        assertEquals(expected.print(), Files.readString(info));
+    }
+
     private static ExternalTools.Result realise(Path root, Path cache, String trustedKey) {
         return ExternalTools.run(List.of("nix-store", "--store", "local?root=" + root, "-r", inputAddressed,
                 "--option", "substituters", "file://" + cache, "--option", "trusted-public-keys", trustedKey,
