@@ -195,7 +195,8 @@ public final class NarInfo {
     /**
      * A copy with {@code sig} added to the {@code Sig:} lines. Nix keeps signatures in a sorted
      * set, so the lines are re-sorted in place; with none yet, the line goes where Nix prints it
-     * (before {@code CA:}, else before Guix's {@code Signature:}, else last).
+     * (before {@code CA:}, else last). In a Guix narinfo it goes last, below {@code Signature:},
+     * so the text Guix signed is left unchanged.
      */
     public NarInfo withSig(String sig) {
         if (sig.isEmpty() || sig.indexOf('\n') >= 0) throw new IllegalArgumentException("bad signature");
@@ -209,7 +210,7 @@ public final class NarInfo {
                 placed = true;
                 continue;
             }
-            if (!placed && (f.key().equals("CA") || f.key().equals("Signature"))) {
+            if (!placed && f.key().equals("CA") && guixSignature().isEmpty()) {
                 sigs.forEach(s -> out.add(new Field("Sig", s)));
                 placed = true;
             }

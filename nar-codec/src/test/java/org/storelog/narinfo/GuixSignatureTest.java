@@ -100,6 +100,15 @@ class GuixSignatureTest {
     }
 
     @Test
+    void nixSigAddedToGuixNarinfo_keepsGuixSignatureValid() {
+        SigningKey nixKey = SigningKey.generate("mirror-1");
+        NarInfo n = nixKey.sign(NarInfo.parse(Golden.text("guix/8kib1cirdv0qbmn9hdkjzjfx3n5nw1yw-sed-4.4.narinfo")));
+        assertEquals("Sig", n.fields().get(n.fields().size() - 1).key());
+        assertTrue(NarInfoVerifier.verify(n, key("ci.guix.gnu.org.pub")).valid());
+        assertTrue(NarInfoVerifier.verify(n, TrustedKeys.parse(nixKey.publicKey().toString())).valid());
+    }
+
+    @Test
     void trustedKeys_mixNixAndGuix() {
         TrustedKeys both = key("genenetwork.pub").plus(TrustedKeys.parse(Golden.text("nix/golden.storelog-1.public")));
         assertEquals(1, both.nix().size());
