@@ -32,6 +32,15 @@ class ZstdTest {
     }
 
     @Test
+    void concatenatedFrames_decompressToConcatenation() {
+        byte[] a = "first frame ".getBytes(), b = "second frame".getBytes();
+        byte[] za = Zstd.compress(a, 3), zb = Zstd.compress(b, 3);
+        byte[] both = Arrays.copyOf(za, za.length + zb.length);
+        System.arraycopy(zb, 0, both, za.length, zb.length);
+        assertArrayEquals("first frame second frame".getBytes(), Zstd.decompress(both));
+    }
+
+    @Test
     void truncatedStream_fails() {
         byte[] z = Zstd.compress(sample(), 3);
         assertThrows(UncheckedIOException.class, () -> Zstd.decompress(Arrays.copyOf(z, z.length / 2)));
