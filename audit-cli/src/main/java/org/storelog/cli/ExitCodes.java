@@ -1,6 +1,10 @@
 package org.storelog.cli;
 
+import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import org.storelog.narinfo.KeyFormatException;
+import org.storelog.narinfo.NarInfoFormatException;
+import org.storelog.narinfo.SexpFormatException;
 import org.storelog.app.StoreException;
 import picocli.CommandLine;
 
@@ -24,14 +28,18 @@ public final class ExitCodes {
         // malformed input files and bad store paths
         if (e instanceof org.storelog.domain.drv.DerivationFormatException
                 || e instanceof org.storelog.domain.store.InvalidStorePathException) return USAGE;
-        if (e instanceof org.storelog.domain.drv.InvalidDerivationException || e instanceof NoSuchFileException)
-            return FAILURE;
+        if (e instanceof NarInfoFormatException || e instanceof KeyFormatException || e instanceof SexpFormatException)
+            return USAGE;
+        if (e instanceof org.storelog.domain.drv.InvalidDerivationException) return FAILURE;
+        if (e instanceof NoSuchFileException || e instanceof AccessDeniedException) return FAILURE;
         return INTERNAL;
     }
 
     /** The root command line with the handlers installed (they apply to every subcommand). */
-    public static CommandLine commandLine(Object root) {
-        CommandLine cl = new CommandLine(root);
+    public static CommandLine commandLine(Object root) { return install(new CommandLine(root)); }
+
+    /** Installs the handlers on {@code cl}. */
+    public static CommandLine install(CommandLine cl) {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             int code = of(ex);
             var err = cmd.getErr();
