@@ -14,3 +14,4 @@ $b ls -a /tmp > $out/tmp
 $b ls -a /etc > $out/etc
 echo "$(umask)" > $out/umask
 $b ls -a $NIX_STORE > $out/store
+echo "$(ulimit -c)" > $out/core-limit

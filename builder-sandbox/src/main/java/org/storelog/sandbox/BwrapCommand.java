@@ -40,12 +40,12 @@ public final class BwrapCommand {
 
     /**
      * The whole command line: a tiny shell wrapper that sets the umask (bubblewrap keeps its
-     * caller's), then {@code taskset} when the variation limits the CPU count, then
-     * {@link #argv bwrap}.
+     * caller's) and, as Nix does, a soft core-dump limit of 0; then {@code taskset} when the
+     * variation limits the CPU count; then {@link #argv bwrap}.
      */
     public static List<String> commandLine(SandboxRequest r, Tools tools) {
         List<String> cmd = new ArrayList<>(List.of(tools.sh(), "-c",
-                "umask " + String.format("%04o", r.variation().umask()) + "; exec \"$@\"", "sh"));
+                "umask " + String.format("%04o", r.variation().umask()) + "; ulimit -S -c 0; exec \"$@\"", "sh"));
         r.variation().cpuCount().ifPresent(n -> cmd.addAll(List.of(tools.taskset(), "-c", n == 1 ? "0" : "0-" + (n - 1))));
         cmd.addAll(argv(r, tools.bwrap()));
         return cmd;

@@ -71,6 +71,8 @@ public final class SandboxRunner {
      * and stderr, interleaved as written. Outputs are left in {@link SandboxRequest#hostStoreDir()}.
      *
      * @throws SandboxException if the sandbox cannot be prepared or bubblewrap fails to set it up
+     * @throws java.io.UncheckedIOException if copying the build log to {@code log} failed (the pipe is
+     *         still drained, so the builder is not blocked by it)
      */
     public SandboxResult run(SandboxRequest r, OutputStream log) {
         String bwrap = checkAvailable();
@@ -133,9 +135,15 @@ public final class SandboxRunner {
             }
             pump.rethrow();
             Duration took = Duration.ofNanos(end - start);
-            if (!timedOut && !silent && exit == 1 && pump.startsWith(BWRAP_ERROR_PREFIX))
-                throw new SandboxException(Reason.SETUP_FAILED, "bubblewrap could not set up the sandbox: "
-                        + pump.firstLine());
+            if (!timedOut && !silent && exit == 1 && pump.startsWith(BWRAP_ERROR_PREFIX)) {
+                String line = pump.firstLine();
+                if (line.contains("namespace") || line.contains("uid map") || line.contains("setgroups"))
+                    throw new SandboxException(Reason.USER_NAMESPACES_UNAVAILABLE, "bubblewrap cannot create the "
+                            + "sandbox's namespaces (" + line + "); unprivileged user namespaces may be disabled: "
+                            + "sysctl kernel.unprivileged_userns_clone=1 (Debian) or "
+                            + "sysctl kernel.apparmor_restrict_unprivileged_userns=0 (Ubuntu)");
+                throw new SandboxException(Reason.SETUP_FAILED, "bubblewrap could not set up the sandbox: " + line);
+            }
             OptionalInt signal = timedOut || silent ? OptionalInt.of(SandboxResult.SIGKILL)
                     : exit > 128 && exit < 128 + 65 ? OptionalInt.of(exit - 128) : OptionalInt.empty();
             return new SandboxResult(exit, signal, timedOut, silent, took);
@@ -276,11 +284,17 @@ public final class SandboxRunner {
                         System.arraycopy(buf, 0, head, headLength, k);
                         headLength += k;
                     }
-                    out.write(buf, 0, n);
-                    out.flush();
+                    if (failure == null) {
+                        try {
+                            out.write(buf, 0, n);
+                            out.flush();
+                        } catch (IOException e) {
+                            failure = e; // keep draining the pipe so the builder never blocks on it
+                        }
+                    }
                 }
             } catch (IOException e) {
-                failure = e;
+                if (failure == null && !"Stream closed".equals(e.getMessage())) failure = e;
             }
         }
 
@@ -295,8 +309,7 @@ public final class SandboxRunner {
         }
 
         void rethrow() {
-            if (failure != null && !"Stream closed".equals(failure.getMessage()))
-                throw new UncheckedIOException("writing the build log failed", failure);
+            if (failure != null) throw new UncheckedIOException("copying the build log failed", failure);
         }
     }
 }
