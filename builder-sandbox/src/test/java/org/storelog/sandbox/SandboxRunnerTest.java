@@ -38,6 +38,18 @@ class SandboxRunnerTest {
         }
     }
 
+    @Test void fileInputIsVisibleReadOnlyAndItsStubIsRemoved() throws IOException {
+        Path src = Files.writeString(tmp.resolve("source.txt"), "file input\n");
+        String logical = TestBuilds.STORE + "/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-source.txt";
+        SandboxRequest r = TestBuilds.request(tmp, "$b cat " + logical + " > $out; echo x >> " + logical + " || true")
+                .input(logical, src).build();
+        Run run = TestBuilds.run(r);
+        assertTrue(run.result().succeeded(), run.log());
+        assertEquals("file input\n", Files.readString(r.hostOutputPath(TestBuilds.OUT)));
+        assertEquals("file input\n", Files.readString(src));
+        assertFalse(Files.exists(r.hostStoreDir().resolve("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-source.txt")));
+    }
+
     @Test void builderExitStatusIsReported() {
         Run run = TestBuilds.run(tmp, "exit 42");
         assertEquals(42, run.result().exitCode());

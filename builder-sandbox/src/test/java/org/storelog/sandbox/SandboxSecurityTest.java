@@ -70,10 +70,11 @@ class SandboxSecurityTest {
 
     @Test void builderCannotConnectToTcpServerOnHostLoopback() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-            server.setSoTimeout(500);
+            server.setSoTimeout(100);
             AtomicBoolean accepted = new AtomicBoolean();
+            AtomicBoolean buildDone = new AtomicBoolean();
             CompletableFuture<Void> acceptor = CompletableFuture.runAsync(() -> {
-                for (int i = 0; i < 20; i++) {
+                while (!buildDone.get()) {
                     try (Socket s = server.accept()) {
                         accepted.set(true);
                         return;
@@ -85,10 +86,41 @@ class SandboxSecurityTest {
                 }
             });
             Run r = TestBuilds.run(tmp, "echo hello | $b nc 127.0.0.1 " + server.getLocalPort() + " && exit 0; exit 7");
+            buildDone.set(true);
             acceptor.join();
             assertEquals(7, r.result().exitCode(), r.log());
             assertFalse(accepted.get(), "the builder reached the host's server");
         }
+    }
+
+    @Test void fixedOutputBuilderMayReachTheNetwork() throws Exception {
+        // Control for the test above: the same client does get through when the network is shared.
+        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(30_000);
+            CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> {
+                try (Socket s = server.accept()) {
+                    return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    return "accept failed: " + e;
+                }
+            });
+            Run r = TestBuilds.run(TestBuilds.request(tmp, "echo hello | $b nc 127.0.0.1 " + server.getLocalPort())
+                    .fixedOutput(true).build());
+            assertEquals(0, r.result().exitCode(), r.log());
+            assertEquals("hello\n", received.join());
+        }
+    }
+
+    @Test void builderSeesOnlyLoopbackInterface() {
+        Run r = TestBuilds.run(tmp, "$b tail -n +3 /proc/net/dev | $b cut -d: -f1 | $b tr -d ' '");
+        assertEquals("lo\n", r.log());
+    }
+
+    @Test void builderSeesOnlyItsOwnProcesses() {
+        Run r = TestBuilds.run(tmp, "$b ls /proc | $b grep -E '^[0-9]+$' | $b sort -n | $b tr '\\n' ' '");
+        // bwrap's init (1), the builder shell (2) and its pipeline; never the host's processes.
+        for (String pid : r.log().trim().split(" ")) assertTrue(Integer.parseInt(pid) < 20, r.log());
+        assertTrue(r.log().startsWith("1 2 "), r.log());
     }
 
     @Test void builderCannotModifyItsInputs() throws IOException {
