@@ -15,3 +15,5 @@ $b ls -a /etc > $out/etc
 echo "$(umask)" > $out/umask
 $b ls -a $NIX_STORE > $out/store
 echo "$(ulimit -c)" > $out/core-limit
+$b stat -c '%a %n' / /nix $NIX_STORE /etc /tmp /build /dev /dev/shm /proc > $out/modes
+$b stat -c '%a %n' /etc/* >> $out/modes

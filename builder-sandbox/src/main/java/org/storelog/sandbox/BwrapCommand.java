@@ -10,11 +10,11 @@ import java.util.Map;
  * {@code src/libstore/build/local-derivation-goal.cc}:
  *
  * <pre>
- *   /                  read-only (bwrap's root tmpfs, remounted read-only at the end)
+ *   /                  mode 0750, read-only (bwrap's root tmpfs, remounted read-only at the end)
  *   STORE_DIR/         writable: host SCRATCH/store; outputs created here land on the host
  *   STORE_DIR/INPUT    read-only bind of each input's host path, on top of the above
  *   /etc               read-only: host SCRATCH/etc (passwd, group, hosts as Nix writes them)
- *   /dev               minimal (bwrap --dev), plus /dev/kvm if the host has it, /dev/shm tmpfs
+ *   /dev               minimal (bwrap --dev), plus /dev/kvm if the host has it, /dev/shm tmpfs 1777
  *   /proc              fresh procfs of the build's PID namespace
  *   /tmp               empty, mode 1777
  *   /build             host build directory (or a tmpfs, or another path, per {@link Variation})
@@ -78,12 +78,13 @@ public final class BwrapCommand {
         add(a, "--ro-bind", r.hostEtcDir().toString(), "/etc");
         add(a, "--dev", "/dev");
         add(a, "--dev-bind-try", "/dev/kvm", "/dev/kvm");
-        add(a, "--tmpfs", "/dev/shm");
+        add(a, "--perms", "1777", "--tmpfs", "/dev/shm");
         add(a, "--proc", "/proc");
         add(a, "--perms", "1777", "--tmpfs", "/tmp");
         if (v.buildDirOnTmpfs()) add(a, "--perms", "0700", "--tmpfs", v.buildDir());
         else add(a, "--bind", r.buildDir().toString(), v.buildDir());
         add(a, "--chdir", v.buildDir());
+        add(a, "--chmod", "0750", "/");
         add(a, "--remount-ro", "/");
         a.add("--");
         a.addAll(r.builder());

@@ -184,13 +184,15 @@ public final class SandboxRunner {
             if (Files.exists(etc, LinkOption.NOFOLLOW_LINKS)) OutputCanonicalizer.delete(etc);
             Files.createDirectories(etc);
             for (var f : SandboxEnvironment.etcFiles(r).entrySet())
-                Files.writeString(etc.resolve(f.getKey()), f.getValue(), StandardCharsets.UTF_8);
+                Files.setAttribute(Files.writeString(etc.resolve(f.getKey()), f.getValue(), StandardCharsets.UTF_8),
+                        "unix:mode", 0644);
             if (r.fixedOutput())
                 for (String name : new String[] {"resolv.conf", "services", "hosts"}) {
                     Path host = Path.of("/etc", name);
-                    if (Files.isReadable(host)) Files.copy(host, etc.resolve(name));
+                    if (Files.isReadable(host))
+                        Files.setAttribute(Files.copy(host, etc.resolve(name)), "unix:mode", 0644);
                 }
-            Files.setAttribute(etc, "unix:mode", 0555);
+            Files.setAttribute(etc, "unix:mode", 0755); // Nix 2.8 leaves its /etc 0755 (later versions: 0555)
             if (!r.variation().buildDirOnTmpfs()) {
                 try {
                     Files.createDirectory(r.buildDir());

@@ -74,7 +74,7 @@ class NixSandboxParityTest {
         try (var s = Files.list(nixOut)) {
             names = s.map(p -> p.getFileName().toString()).sorted().toList();
         }
-        assertTrue(names.size() >= 15, "probe dumps missing from Nix's output: " + names);
+        assertTrue(names.size() >= 16, "probe dumps missing from Nix's output: " + names);
         try (var s = Files.list(ours)) {
             assertEquals(names, s.map(p -> p.getFileName().toString()).sorted().toList());
         }
