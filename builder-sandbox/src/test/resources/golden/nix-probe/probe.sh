@@ -17,3 +17,4 @@ $b ls -a $NIX_STORE > $out/store
 echo "$(ulimit -c)" > $out/core-limit
 $b stat -c '%a %n' / /nix $NIX_STORE /etc /tmp /build /dev /dev/shm /proc > $out/modes
 $b stat -c '%a %n' /etc/* >> $out/modes
+$b stat -c '%u:%g %n' / /nix $NIX_STORE $builder /etc /etc/passwd /tmp /build /dev /dev/null /proc > $out/owners

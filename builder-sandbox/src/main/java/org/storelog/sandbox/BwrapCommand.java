@@ -3,6 +3,7 @@ package org.storelog.sandbox;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns a {@link SandboxRequest} into a bubblewrap command line: a pure function, golden-tested.
@@ -27,25 +28,48 @@ import java.util.Map;
  *
  * <p>Known differences from Nix 2.8 that bubblewrap 0.8 cannot express: {@code /dev/core}
  * exists and {@code /dev/ptmx} links to {@code pts/ptmx}; {@code argv[0]} of the builder is its
- * full path (Nix passes the base name; bwrap 0.8 has no {@code --argv0}); files owned by the
- * user running bwrap appear owned by the build user rather than by {@code nobody}.
+ * full path (Nix passes the base name; bwrap 0.8 has no {@code --argv0}); the directories bwrap
+ * creates itself ({@code /}, {@code /nix}, {@code /tmp}, {@code /dev}) belong to the builder
+ * instead of {@code nobody}. Without a {@link HostUser}, files of the user running bwrap (root's
+ * store, typically) also appear owned by the builder instead of {@code nobody}.
  */
 public final class BwrapCommand {
     private BwrapCommand() {}
 
     /** Host programs used to launch the sandbox. */
-    public record Tools(String sh, String taskset, String bwrap) {
-        public static final Tools DEFAULT = new Tools("/bin/sh", "taskset", "bwrap");
+    public record Tools(String sh, String setpriv, String taskset, String bwrap) {
+        public static final Tools DEFAULT = new Tools("/bin/sh", "setpriv", "taskset", "bwrap");
+    }
+
+    /**
+     * An unprivileged host account to run bubblewrap as (Nix's build user, e.g. {@code nixbld1}).
+     * The builder's uid/gid inside the sandbox map to it, so files of other host users (root's
+     * store included) appear owned by {@code nobody} (65534), as in Nix's sandbox, and the
+     * builder has no host privileges even outside the namespace.
+     */
+    public record HostUser(int uid, int gid) {
+        public HostUser {
+            if (uid <= 0 || gid <= 0) throw new SandboxException(SandboxException.Reason.INVALID_REQUEST,
+                    "the build user must be an unprivileged account: " + uid + ":" + gid);
+        }
+    }
+
+    /** {@link #commandLine(SandboxRequest, Tools, Optional)} without a separate build user. */
+    public static List<String> commandLine(SandboxRequest r, Tools tools) {
+        return commandLine(r, tools, Optional.empty());
     }
 
     /**
      * The whole command line: a tiny shell wrapper that sets the umask (bubblewrap keeps its
-     * caller's) and, as Nix does, a soft core-dump limit of 0; then {@code taskset} when the
-     * variation limits the CPU count; then {@link #argv bwrap}.
+     * caller's) and, as Nix does, a soft core-dump limit of 0; then {@code setpriv} to switch to
+     * the build user if there is one; then {@code taskset} when the variation limits the CPU
+     * count; then {@link #argv bwrap}.
      */
-    public static List<String> commandLine(SandboxRequest r, Tools tools) {
+    public static List<String> commandLine(SandboxRequest r, Tools tools, Optional<HostUser> buildUser) {
         List<String> cmd = new ArrayList<>(List.of(tools.sh(), "-c",
                 "umask " + String.format("%04o", r.variation().umask()) + "; ulimit -S -c 0; exec \"$@\"", "sh"));
+        buildUser.ifPresent(u -> cmd.addAll(List.of(tools.setpriv(), "--reuid", Integer.toString(u.uid()),
+                "--regid", Integer.toString(u.gid()), "--clear-groups")));
         r.variation().cpuCount().ifPresent(n -> cmd.addAll(List.of(tools.taskset(), "-c", n == 1 ? "0" : "0-" + (n - 1))));
         cmd.addAll(argv(r, tools.bwrap()));
         return cmd;

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,14 +33,26 @@ public final class SandboxRunner {
     private static final byte[] BWRAP_ERROR_PREFIX = "bwrap: ".getBytes(StandardCharsets.US_ASCII);
 
     private final BwrapCommand.Tools tools;
+    private final Optional<BwrapCommand.HostUser> buildUser;
 
-    /** Uses {@code /bin/sh}, and {@code bwrap} and {@code taskset} found on PATH. */
+    /** Uses {@code /bin/sh}, and {@code bwrap} and {@code taskset} found on PATH; bwrap runs as the caller. */
     public SandboxRunner() {
-        this(BwrapCommand.Tools.DEFAULT);
+        this(BwrapCommand.Tools.DEFAULT, Optional.empty());
     }
 
     public SandboxRunner(BwrapCommand.Tools tools) {
+        this(tools, Optional.empty());
+    }
+
+    /**
+     * @param buildUser run bubblewrap as this unprivileged host account (needs root; {@code setpriv}
+     *                  from util-linux). The scratch and build directories must be reachable by it;
+     *                  the runner hands the writable store ({@code root:GID 1775}, as Nix's chroot
+     *                  store) and the build directory ({@code UID:GID 0700}) over to it.
+     */
+    public SandboxRunner(BwrapCommand.Tools tools, Optional<BwrapCommand.HostUser> buildUser) {
         this.tools = tools;
+        this.buildUser = buildUser;
     }
 
     /**
@@ -77,16 +90,26 @@ public final class SandboxRunner {
     public SandboxResult run(SandboxRequest r, OutputStream log) {
         String bwrap = checkAvailable();
         String taskset = null;
+        String setpriv = null;
+        if (buildUser.isPresent()) {
+            if (!isRoot())
+                throw new SandboxException(Reason.INVALID_REQUEST, "running builds as a separate build user needs root");
+            setpriv = resolve(tools.setpriv());
+            if (setpriv == null)
+                throw new SandboxException(Reason.BWRAP_MISSING, "setpriv is needed to switch to the build user; "
+                        + "install it with: apt-get install util-linux");
+        }
         if (r.variation().cpuCount().isPresent()) {
             taskset = resolve(tools.taskset());
             if (taskset == null)
                 throw new SandboxException(Reason.BWRAP_MISSING, "taskset is needed to vary the CPU count; "
                         + "install it with: apt-get install util-linux");
         }
-        prepare(r);
+        prepare(r, buildUser);
         long start = System.nanoTime();
         try {
-            List<String> cmd = BwrapCommand.commandLine(r, new BwrapCommand.Tools(tools.sh(), taskset, bwrap));
+            List<String> cmd = BwrapCommand.commandLine(r, new BwrapCommand.Tools(tools.sh(), setpriv, taskset, bwrap),
+                    buildUser);
             return supervise(r, cmd, log, start);
         } finally {
             cleanUp(r);
@@ -165,10 +188,14 @@ public final class SandboxRunner {
     }
 
     /** Creates the writable store directory and the generated /etc; refuses outputs that already exist. */
-    static void prepare(SandboxRequest r) {
+    static void prepare(SandboxRequest r, Optional<BwrapCommand.HostUser> buildUser) {
         try {
             Path store = r.hostStoreDir();
             Files.createDirectories(store);
+            if (buildUser.isPresent()) {
+                Files.setAttribute(store, "unix:uid", 0);
+                Files.setAttribute(store, "unix:gid", buildUser.get().gid());
+            }
             Files.setAttribute(store, "unix:mode", 01775);
             for (String o : r.outputs()) {
                 Path host = r.hostOutputPath(o);
@@ -200,6 +227,10 @@ public final class SandboxRunner {
                 } catch (FileAlreadyExistsException e) {
                     if (!Files.isDirectory(r.buildDir()))
                         throw new SandboxException(Reason.INVALID_REQUEST, "build directory " + r.buildDir() + " is not a directory");
+                }
+                if (buildUser.isPresent()) {
+                    Files.setAttribute(r.buildDir(), "unix:uid", buildUser.get().uid());
+                    Files.setAttribute(r.buildDir(), "unix:gid", buildUser.get().gid());
                 }
             }
         } catch (IOException e) {

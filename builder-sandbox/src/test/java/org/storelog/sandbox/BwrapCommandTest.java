@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * real Nix build, by {@link NixSandboxParityTest}.
  */
 class BwrapCommandTest {
-    static final BwrapCommand.Tools TOOLS = new BwrapCommand.Tools("/bin/sh", "/usr/bin/taskset", "/usr/bin/bwrap");
+    static final BwrapCommand.Tools TOOLS = new BwrapCommand.Tools("/bin/sh", "/usr/bin/setpriv", "/usr/bin/taskset", "/usr/bin/bwrap");
 
     static SandboxRequest simple() {
         String bb = "/nix/store/0000000000000000000000000000000a-busybox";
@@ -74,6 +74,11 @@ class BwrapCommandTest {
 
     @Test void simpleRequest_matchesGolden() throws IOException {
         assertEquals(golden("simple.args"), BwrapCommand.commandLine(simple(), TOOLS));
+    }
+
+    @Test void buildUser_isSwitchedToBeforeBwrapStarts() throws IOException {
+        assertEquals(golden("build-user.args"), BwrapCommand.commandLine(simple(), TOOLS,
+                java.util.Optional.of(new BwrapCommand.HostUser(30001, 30000))));
     }
 
     @Test void fixedOutputRequest_keepsNetworkAndPassesImpureVariables() throws IOException {

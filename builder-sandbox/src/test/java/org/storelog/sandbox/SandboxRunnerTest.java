@@ -50,6 +50,20 @@ class SandboxRunnerTest {
         assertFalse(Files.exists(r.hostStoreDir().resolve("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-source.txt")));
     }
 
+    @Test void buildUser_ownsOutputsAndSeesRootsFilesAsNobody() throws IOException {
+        var user = TestBuilds.nixBuildUser();
+        org.junit.jupiter.api.Assumptions.assumeTrue(user.isPresent(), "needs root and Nix's nixbld1 account");
+        Files.setAttribute(tmp, "unix:mode", 0755);
+        SandboxRequest r = TestBuilds.request(tmp, "$b id -u > $out; $b stat -c %u " + TestBuilds.BUSYBOX + "/busybox >> $out").build();
+        Run run = TestBuilds.run(new SandboxRunner(BwrapCommand.Tools.DEFAULT, user), r);
+        assertTrue(run.result().succeeded(), run.log());
+        Path out = r.hostOutputPath(TestBuilds.OUT);
+        assertEquals("1000\n65534\n", Files.readString(out));
+        assertEquals(user.get().uid(), Files.getAttribute(out, "unix:uid"));
+        OutputCanonicalizer.canonicalize(out);
+        assertEquals(0, Files.getAttribute(out, "unix:uid"));
+    }
+
     @Test void builderExitStatusIsReported() {
         Run run = TestBuilds.run(tmp, "exit 42");
         assertEquals(42, run.result().exitCode());
@@ -92,7 +106,7 @@ class SandboxRunnerTest {
     }
 
     @Test void missingBwrap_saysWhatToInstall() {
-        SandboxRunner runner = new SandboxRunner(new BwrapCommand.Tools("/bin/sh", "taskset", "/nonexistent/bwrap"));
+        SandboxRunner runner = new SandboxRunner(new BwrapCommand.Tools("/bin/sh", "setpriv", "taskset", "/nonexistent/bwrap"));
         SandboxException e = assertThrows(SandboxException.class, runner::checkAvailable);
         assertEquals(SandboxException.Reason.BWRAP_MISSING, e.reason());
         assertTrue(e.getMessage().contains("apt-get install bubblewrap"), e.getMessage());

@@ -38,7 +38,7 @@ public final class SandboxTiming {
             long t = System.nanoTime() - t0;
             if (res.exitCode() != 0) throw new IllegalStateException("build failed: " + res.describe());
             // The floor: the same bwrap command alone, its directories already in place.
-            SandboxRunner.prepare(r);
+            SandboxRunner.prepare(r, java.util.Optional.empty());
             long t1 = System.nanoTime();
             Process p = new ProcessBuilder(BwrapCommand.argv(r, "bwrap")).redirectErrorStream(true).start();
             p.getInputStream().transferTo(OutputStream.nullOutputStream());

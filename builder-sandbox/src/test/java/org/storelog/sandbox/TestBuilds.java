@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import org.storelog.testsupport.ExternalTools;
 
 /**
@@ -24,6 +26,18 @@ final class TestBuilds {
     static void requireTools() {
         ExternalTools.require("bwrap");
         ExternalTools.require("/usr/bin/busybox");
+    }
+
+    /**
+     * Nix's first build user ({@code nixbld1}) when running as root on a machine with Nix
+     * installed; empty otherwise.
+     */
+    static Optional<BwrapCommand.HostUser> nixBuildUser() {
+        if (!"0".equals(ExternalTools.run(List.of("id", "-u")).out().strip())) return Optional.empty();
+        var uid = ExternalTools.run(List.of("id", "-u", "nixbld1"));
+        var gid = ExternalTools.run(List.of("id", "-g", "nixbld1"));
+        if (uid.exit() != 0 || gid.exit() != 0) return Optional.empty();
+        return Optional.of(new BwrapCommand.HostUser(Integer.parseInt(uid.out().strip()), Integer.parseInt(gid.out().strip())));
     }
 
     /** Host directory holding a copy of busybox, to be exposed read-only at {@link #BUSYBOX}. */
@@ -56,8 +70,12 @@ final class TestBuilds {
     record Run(SandboxResult result, String log) {}
 
     static Run run(SandboxRequest r) {
+        return run(new SandboxRunner(), r);
+    }
+
+    static Run run(SandboxRunner runner, SandboxRequest r) {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        SandboxResult res = new SandboxRunner().run(r, log);
+        SandboxResult res = runner.run(r, log);
         return new Run(res, log.toString(StandardCharsets.UTF_8));
     }
 
