@@ -27,23 +27,30 @@ import org.storelog.sandbox.TestBuilds.Run;
 class SandboxSecurityTest {
     @TempDir Path tmp;
 
-    @BeforeEach void tools() { TestBuilds.requireTools(); }
+    @BeforeEach void tools() throws IOException { TestBuilds.requireTools(); }
+
+    /** The runner under test; {@link SandboxSecurityAsBuildUserTest} runs the same checks as Nix's build user. */
+    SandboxRunner runner() { return new SandboxRunner(); }
+
+    Run run(SandboxRequest r) { return TestBuilds.run(runner(), r); }
+
+    Run run(Path dir, String script) { return run(TestBuilds.request(dir, script).build()); }
 
     @Test void builderCannotReadEtcShadow() {
-        Run r = TestBuilds.run(tmp, "$b cat /etc/shadow");
+        Run r = run(tmp, "$b cat /etc/shadow");
         assertEquals(1, r.result().exitCode(), r.log());
         assertTrue(r.log().contains("can't open '/etc/shadow': No such file or directory"), r.log());
     }
 
     @Test void builderSeesOnlyGeneratedEtcFiles() {
-        Run r = TestBuilds.run(tmp, "$b ls /etc");
+        Run r = run(tmp, "$b ls /etc");
         assertEquals("group\nhosts\npasswd\n", r.log());
     }
 
     @Test void builderCannotReadHostStateDirectory() throws IOException {
         Path state = Files.createDirectories(tmp.resolve("state"));
         Files.writeString(state.resolve("secret"), "top-secret-value\n");
-        Run r = TestBuilds.run(tmp, "$b cat " + state.resolve("secret") + " || $b ls -a " + state + " || exit 3");
+        Run r = run(tmp, "$b cat " + state.resolve("secret") + " || $b ls -a " + state + " || exit 3");
         assertEquals(3, r.result().exitCode());
         assertFalse(r.log().contains("top-secret-value"), r.log());
         assertTrue(r.log().contains("No such file or directory"), r.log());
@@ -52,7 +59,7 @@ class SandboxSecurityTest {
     @Test void builderCannotSeeStorePathsOutsideItsInputs() throws IOException {
         Path fakeHostPath = Files.createDirectories(tmp.resolve("not-an-input"));
         Files.writeString(fakeHostPath.resolve("f"), "x");
-        Run r = TestBuilds.run(TestBuilds.request(tmp, "$b ls -a " + TestBuilds.STORE)
+        Run r = run(TestBuilds.request(tmp, "$b ls -a " + TestBuilds.STORE)
                 .input(TestBuilds.STORE + "/ffffffffffffffffffffffffffffffff-visible", fakeHostPath)
                 .build());
         assertEquals(0, r.result().exitCode(), r.log());
@@ -61,7 +68,7 @@ class SandboxSecurityTest {
         if (Files.isDirectory(Path.of("/nix/store"))) {
             try (var s = Files.list(Path.of("/nix/store"))) {
                 for (Path p : s.limit(5).toList()) {
-                    Run probe = TestBuilds.run(tmp.resolve("p-" + p.getFileName()), "$b test -e " + p);
+                    Run probe = run(tmp.resolve("p-" + p.getFileName()), "$b test -e " + p);
                     assertEquals(1, probe.result().exitCode(), p + " is visible: " + probe.log());
                 }
             }
@@ -85,7 +92,7 @@ class SandboxSecurityTest {
                     }
                 }
             });
-            Run r = TestBuilds.run(tmp, "echo hello | $b nc 127.0.0.1 " + server.getLocalPort() + " && exit 0; exit 7");
+            Run r = run(tmp, "echo hello | $b nc 127.0.0.1 " + server.getLocalPort() + " && exit 0; exit 7");
             buildDone.set(true);
             acceptor.join();
             assertEquals(7, r.result().exitCode(), r.log());
@@ -104,7 +111,7 @@ class SandboxSecurityTest {
                     return "accept failed: " + e;
                 }
             });
-            Run r = TestBuilds.run(TestBuilds.request(tmp, "echo hello | $b nc 127.0.0.1 " + server.getLocalPort())
+            Run r = run(TestBuilds.request(tmp, "echo hello | $b nc 127.0.0.1 " + server.getLocalPort())
                     .fixedOutput(true).build());
             assertEquals(0, r.result().exitCode(), r.log());
             assertEquals("hello\n", received.join());
@@ -112,12 +119,12 @@ class SandboxSecurityTest {
     }
 
     @Test void builderSeesOnlyLoopbackInterface() {
-        Run r = TestBuilds.run(tmp, "$b tail -n +3 /proc/net/dev | $b cut -d: -f1 | $b tr -d ' '");
+        Run r = run(tmp, "$b tail -n +3 /proc/net/dev | $b cut -d: -f1 | $b tr -d ' '");
         assertEquals("lo\n", r.log());
     }
 
     @Test void builderSeesOnlyItsOwnProcesses() {
-        Run r = TestBuilds.run(tmp, "$b ls /proc | $b grep -E '^[0-9]+$' | $b sort -n | $b tr '\\n' ' '");
+        Run r = run(tmp, "$b ls /proc | $b grep -E '^[0-9]+$' | $b sort -n | $b tr '\\n' ' '");
         // bwrap's init (1), the builder shell (2) and its pipeline; never the host's processes.
         for (String pid : r.log().trim().split(" ")) assertTrue(Integer.parseInt(pid) < 20, r.log());
         assertTrue(r.log().startsWith("1 2 "), r.log());
@@ -125,7 +132,7 @@ class SandboxSecurityTest {
 
     @Test void builderCannotModifyItsInputs() throws IOException {
         byte[] before = Files.readAllBytes(Path.of("/usr/bin/busybox"));
-        Run r = TestBuilds.run(tmp, String.join("\n",
+        Run r = run(tmp, String.join("\n",
                 "echo x > " + TestBuilds.BUSYBOX + "/busybox && echo WROTE",
                 "$b touch " + TestBuilds.BUSYBOX + "/new && echo CREATED",
                 "$b rm -f " + TestBuilds.BUSYBOX + "/busybox && echo REMOVED",
@@ -143,7 +150,7 @@ class SandboxSecurityTest {
     }
 
     @Test void builderCannotWriteOutsideOutputsBuildDirAndTmp() {
-        Run r = TestBuilds.run(tmp, String.join("\n",
+        Run r = run(tmp, String.join("\n",
                 "$b touch /rootfile && echo ROOT",
                 "$b touch /etc/x && echo ETC",
                 "$b touch /proc/x && echo PROC",
@@ -154,7 +161,7 @@ class SandboxSecurityTest {
     }
 
     @Test void builderHasNoCapabilities() {
-        Run r = TestBuilds.run(tmp, "$b grep -E '^Cap(Inh|Prm|Eff|Amb)' /proc/self/status");
+        Run r = run(tmp, "$b grep -E '^Cap(Inh|Prm|Eff|Amb)' /proc/self/status");
         assertEquals(0, r.result().exitCode(), r.log());
         r.log().lines().forEach(l -> assertTrue(l.endsWith("0000000000000000"), l));
     }
@@ -162,7 +169,7 @@ class SandboxSecurityTest {
     @Test void backgroundProcessLeftRunningIsKilledWithTheSandbox() throws Exception {
         String token = "98765" + ProcessHandle.current().pid();
         Path marker = tmp.resolve("build/marker");
-        Run r = TestBuilds.run(tmp, "($b sleep 1; $b touch /build/marker; $b sleep " + token + ") &\necho started");
+        Run r = run(tmp, "($b sleep 1; $b touch /build/marker; $b sleep " + token + ") &\necho started");
         assertEquals(0, r.result().exitCode(), r.log());
         assertTrue(ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("").contains(token)),
                 "a builder process survived the sandbox");
@@ -172,13 +179,13 @@ class SandboxSecurityTest {
 
     @Test void backgroundProcessTheBuilderWaitsFor_writesItsMarker() throws Exception {
         // Control for the test above: the same marker appears when the builder waits for it.
-        Run r = TestBuilds.run(tmp, "($b sleep 1; $b touch /build/marker) &\nwait");
+        Run r = run(tmp, "($b sleep 1; $b touch /build/marker) &\nwait");
         assertEquals(0, r.result().exitCode(), r.log());
         assertTrue(Files.exists(tmp.resolve("build/marker")));
     }
 
     @Test void timeoutKillsSleepingBuilder() {
-        Run r = TestBuilds.run(TestBuilds.request(tmp, "echo going to sleep; $b sleep 600")
+        Run r = run(TestBuilds.request(tmp, "echo going to sleep; $b sleep 600")
                 .limits(new Limits(Duration.ofSeconds(1), Duration.ZERO)).build());
         assertTrue(r.result().timedOut());
         assertFalse(r.result().succeeded());
@@ -187,7 +194,7 @@ class SandboxSecurityTest {
     }
 
     @Test void maxSilentTimeKillsQuietBuilder() {
-        Run r = TestBuilds.run(TestBuilds.request(tmp, "echo one line; $b sleep 600")
+        Run r = run(TestBuilds.request(tmp, "echo one line; $b sleep 600")
                 .limits(new Limits(Duration.ZERO, Duration.ofSeconds(1))).build());
         assertTrue(r.result().silenceExceeded());
         assertFalse(r.result().timedOut());
@@ -196,7 +203,7 @@ class SandboxSecurityTest {
 
     @Test void killedBuilderLeavesNoProcessBehind() {
         String token = "87654" + ProcessHandle.current().pid();
-        Run r = TestBuilds.run(TestBuilds.request(tmp, "$b sleep " + token + " & $b sleep " + token)
+        Run r = run(TestBuilds.request(tmp, "$b sleep " + token + " & $b sleep " + token)
                 .limits(new Limits(Duration.ofSeconds(1), Duration.ZERO)).build());
         assertTrue(r.result().timedOut());
         assertTrue(ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("").contains(token)),
