@@ -1,12 +1,16 @@
 package org.storelog.sandbox;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns a {@link SandboxRequest} into a bubblewrap command line: a pure function, golden-tested.
+ * Turns a {@link SandboxRequest} into a bubblewrap command line: a pure function of the request
+ * (and of which input host paths are symlinks), golden-tested.
  * The environment reproduces the chroot that Nix 2.8 builds in {@code runChild()} of
  * {@code src/libstore/build/local-derivation-goal.cc}:
  *
@@ -96,8 +100,13 @@ public final class BwrapCommand {
         for (int i = store.indexOf('/', 1); i > 0; i = store.indexOf('/', i + 1))
             add(a, "--perms", "0755", "--dir", store.substring(0, i));
         add(a, "--bind", r.hostStoreDir().toString(), store);
-        for (Map.Entry<String, java.nio.file.Path> in : r.inputs().entrySet())
-            add(a, "--ro-bind", in.getValue().toString(), in.getKey());
+        for (Map.Entry<String, Path> in : r.inputs().entrySet()) {
+            // A store path that is itself a symlink stays a symlink (Nix hard-links non-directories
+            // into its chroot); binding it would expose its target's contents under its name instead.
+            String link = symlinkTarget(in.getValue());
+            if (link != null) add(a, "--symlink", link, in.getKey());
+            else add(a, "--ro-bind", in.getValue().toString(), in.getKey());
+        }
 
         add(a, "--ro-bind", r.hostEtcDir().toString(), "/etc");
         add(a, "--dev", "/dev");
@@ -113,6 +122,16 @@ public final class BwrapCommand {
         a.add("--");
         a.addAll(r.builder());
         return a;
+    }
+
+    /** The target of {@code host} if it is a symbolic link, else null. */
+    static String symlinkTarget(Path host) {
+        if (!Files.isSymbolicLink(host)) return null;
+        try {
+            return Files.readSymbolicLink(host).toString();
+        } catch (IOException e) {
+            throw new SandboxException(SandboxException.Reason.IO, "cannot read symlink " + host + ": " + e.getMessage(), e);
+        }
     }
 
     private static void add(List<String> a, String... items) {

@@ -204,7 +204,7 @@ public final class SandboxRunner {
                             + host + "; use a fresh scratch directory");
             }
             for (var in : r.inputs().entrySet())
-                if (!Files.exists(in.getValue()))
+                if (!Files.exists(in.getValue(), LinkOption.NOFOLLOW_LINKS))
                     throw new SandboxException(Reason.INVALID_REQUEST, "files of input " + in.getKey()
                             + " are missing at " + in.getValue());
             Path etc = r.hostEtcDir();
@@ -243,7 +243,9 @@ public final class SandboxRunner {
         try {
             for (String input : r.inputs().keySet()) {
                 Path stub = r.hostStoreDir().resolve(SandboxRequest.baseName(input));
-                if (Files.isDirectory(stub, LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.isSymbolicLink(stub)) {
+                    if (Files.isSymbolicLink(r.inputs().get(input))) Files.delete(stub);
+                } else if (Files.isDirectory(stub, LinkOption.NOFOLLOW_LINKS)) {
                     try (var s = Files.list(stub)) {
                         if (s.findAny().isEmpty()) Files.delete(stub);
                     }

@@ -64,6 +64,18 @@ class SandboxRunnerTest {
         assertEquals(0, Files.getAttribute(out, "unix:uid"));
     }
 
+    @Test void symlinkInputStaysASymlinkAndItsStubIsRemoved() throws IOException {
+        String logical = TestBuilds.STORE + "/cccccccccccccccccccccccccccccccc-link";
+        Path host = Files.createSymbolicLink(tmp.resolve("link-input"), Path.of(TestBuilds.BUSYBOX.substring(11) + "/busybox"));
+        SandboxRequest r = TestBuilds.request(tmp, "$b readlink " + logical + " > $out; $b test -x " + logical)
+                .input(logical, host).build();
+        Run run = TestBuilds.run(r);
+        assertTrue(run.result().succeeded(), run.log());
+        assertEquals(TestBuilds.BUSYBOX.substring(11) + "/busybox\n", Files.readString(r.hostOutputPath(TestBuilds.OUT)));
+        assertFalse(Files.exists(r.hostStoreDir().resolve("cccccccccccccccccccccccccccccccc-link"),
+                java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
     @Test void builderExitStatusIsReported() {
         Run run = TestBuilds.run(tmp, "exit 42");
         assertEquals(42, run.result().exitCode());
