@@ -27,6 +27,10 @@ import org.storelog.sandbox.SandboxException.Reason;
  * afterwards. Because the sandbox has its own PID namespace, every process the builder started
  * dies with it (the namespace's init is bwrap's, which dies with its parent).
  *
+ * <p>bubblewrap reports set-up failures on the same stream as the builder's output; a run that
+ * exits with status 1 and whose output starts with {@code "bwrap: "} is taken for one and raised
+ * as {@link Reason#SETUP_FAILED} (or {@link Reason#USER_NAMESPACES_UNAVAILABLE}).
+ *
  * <p>Thread-safe: each {@link #run} call uses its own process and threads.
  */
 public final class SandboxRunner {
