@@ -137,6 +137,10 @@ class OutputCanonicalizerTest {
         Map<String, String> expected = describe(nixOut);
         assertTrue(expected.size() >= 10, expected.toString());
         assertEquals(expected, describe(ours));
+        // End to end: the NAR hash of our rebuilt output equals the one Nix registered.
+        String recorded = ExternalTools.run(List.of("nix-store", "-q", "--hash", nixOut.toString())).ok().out().strip();
+        String rebuilt = ExternalTools.run(List.of("nix-hash", "--type", "sha256", "--base32", ours.toString())).ok().out().strip();
+        assertEquals(recorded, "sha256:" + rebuilt);
         OutputCanonicalizer.delete(tmp.resolve("scratch"));
     }
 
