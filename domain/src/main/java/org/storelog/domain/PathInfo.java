@@ -29,6 +29,12 @@ public record PathInfo(StorePath path, Hash narHash, long narSize, SortedSet<Sto
         Objects.requireNonNull(ca, "ca");
     }
 
+    /** Same, from references in any order. */
+    public PathInfo(StorePath path, Hash narHash, long narSize, java.util.Collection<StorePath> references,
+                    Optional<StorePath> deriver, long registrationTime, List<String> signatures, Optional<String> ca) {
+        this(path, narHash, narSize, new TreeSet<>(references), deriver, registrationTime, signatures, ca);
+    }
+
     /** True if the path refers to itself. */
     public boolean selfReferencing() { return references.contains(path); }
 

@@ -48,6 +48,21 @@ public record Derivation(
         env = Collections.unmodifiableSortedMap(en);
     }
 
+    /** Builds a derivation from unsorted collections (they are sorted and copied as Nix sorts them). */
+    public static Derivation of(String name, Map<String, DerivationOutput> outputs,
+                                Map<StorePath, ? extends java.util.Collection<String>> inputDrvs,
+                                java.util.Collection<StorePath> inputSrcs, String platform, String builder,
+                                List<String> args, Map<String, String> env) {
+        TreeMap<StorePath, SortedSet<String>> in = new TreeMap<>();
+        inputDrvs.forEach((p, names) -> {
+            TreeSet<String> n = new TreeSet<>(ByteOrder.UTF8);
+            n.addAll(names);
+            in.put(p, n);
+        });
+        return new Derivation(name, new TreeMap<>(outputs), in, new TreeSet<>(inputSrcs), platform, builder, args,
+                new TreeMap<>(env));
+    }
+
     /** True if the single output {@code out} is fixed (Nix's {@code DerivationType::CAFixed}). */
     public boolean isFixedOutput() {
         return outputs.size() == 1 && outputs.containsKey("out") && outputs.get("out").isFixed();

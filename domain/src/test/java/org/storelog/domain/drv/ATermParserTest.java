@@ -126,6 +126,16 @@ class ATermParserTest {
         assertTrue(e.reason().contains("invalid UTF-8"), e.reason());
     }
 
+    /** Nix 2.8 writes the platform without escapes (checked: it then fails to read such a file back). */
+    @Test
+    void writer_rawFieldsAreUnescaped_asNixWritesThem() {
+        Derivation d = ATermParser.parse(NIX, "hello", HELLO);
+        Derivation odd = new Derivation(d.name(), d.outputs(), d.inputDrvs(), d.inputSrcs(), "a\"b\\c\nd", d.builder(),
+                d.args(), d.env());
+        assertTrue(ATermWriter.write(NIX, odd).contains(",\"a\"b\\c\nd\","), ATermWriter.write(NIX, odd));
+        assertThrows(DerivationFormatException.class, () -> ATermParser.parse(NIX, "hello", ATermWriter.write(NIX, odd)));
+    }
+
     @Test
     void message_namesSourceLineAndColumn() {
         var e = fails("X").withSource("f.drv");
