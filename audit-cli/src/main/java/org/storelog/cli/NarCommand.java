@@ -3,9 +3,6 @@ package org.storelog.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,7 +37,7 @@ public final class NarCommand implements Runnable {
 
         @Override public Integer call() throws IOException {
             if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) throw new java.nio.file.NoSuchFileException(path.toString());
-            OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 20);
+            OutputStream out = new BufferedOutputStream(System.out, 1 << 20);
             NarWriter.dump(path, out);
             out.flush();
             return ExitCodes.OK;
@@ -54,7 +51,7 @@ public final class NarCommand implements Runnable {
         @Parameters(paramLabel = "DEST") Path dest;
 
         @Override public Integer call() throws IOException {
-            NarRestore.restore(new FileInputStream(FileDescriptor.in), dest);
+            NarRestore.restore(System.in, dest);
             return ExitCodes.OK;
         }
     }
@@ -74,7 +71,11 @@ public final class NarCommand implements Runnable {
             if (json) {
                 sb.append(new ObjectMapper().writeValueAsString(listing.json())).append('\n');
             } else {
-                for (NarListing.Entry e : listing.entries()) sb.append(line(e)).append('\n');
+                for (NarListing.Entry e : listing.entries()) {
+                    // Like `nix nar ls -lR F /`: a directory root is not listed itself.
+                    if (e.path().isEmpty() && e.type() == NarListing.Type.DIRECTORY) continue;
+                    sb.append(line(e)).append('\n');
+                }
             }
             System.out.print(sb);
             System.out.flush();
@@ -83,7 +84,7 @@ public final class NarCommand implements Runnable {
 
         /** The library call: a listing of a NAR file, of stdin, or of a tree. */
         static NarListing listing(String source) throws IOException {
-            if (source.equals("-")) return NarListing.of(new FileInputStream(FileDescriptor.in));
+            if (source.equals("-")) return NarListing.of(System.in);
             Path p = Path.of(source);
             if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) throw new java.nio.file.NoSuchFileException(source);
             if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && looksLikeNar(p)) {

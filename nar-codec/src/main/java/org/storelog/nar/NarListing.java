@@ -22,7 +22,7 @@ import java.util.concurrent.ExecutionException;
  * @param entries every node in NAR order, the root first
  */
 public record NarListing(ObjectNode json, List<Entry> entries) {
-    /** One node: {@code path} is {@code "."} for the root, else {@code "./a/b"}. */
+    /** One node: {@code path} is {@code ""} for the root, else {@code "./a/b"}. */
     public record Entry(String path, Type type, long size, boolean executable, long narOffset, String target) {}
 
     public enum Type { REGULAR, DIRECTORY, SYMLINK }
@@ -74,11 +74,16 @@ public record NarListing(ObjectNode json, List<Entry> entries) {
     public static NarListing ofTree(Path root) throws IOException {
         PipedInputStream in = new PipedInputStream(1 << 16);
         PipedOutputStream out = new PipedOutputStream(in);
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+        // A thread of its own: a shared pool might have no free worker while we block reading.
+        CompletableFuture<Void> writer = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("nar-listing-writer").start(() -> {
             try (out) {
                 NarWriter.dump(root, out);
+                writer.complete(null);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                writer.completeExceptionally(new java.io.UncheckedIOException(e));
+            } catch (RuntimeException | Error e) {
+                writer.completeExceptionally(e);
             }
         });
         NarListing listing;
@@ -109,6 +114,7 @@ public record NarListing(ObjectNode json, List<Entry> entries) {
     }
 
     private static String rel(List<byte[]> path) {
+        if (path.isEmpty()) return "";
         StringBuilder sb = new StringBuilder(".");
         for (byte[] n : path) sb.append('/').append(name(n));
         return sb.toString();
