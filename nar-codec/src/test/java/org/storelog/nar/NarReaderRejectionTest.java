@@ -105,7 +105,8 @@ class NarReaderRejectionTest {
         // U+E000 (EE 80 80) sorts before U+1F600 (F0 9F 98 80) bytewise, after it in UTF-16.
         byte[] e000 = utf8("\uE000");
         byte[] smiley = utf8("😀");
-        NarReader.validate(new ByteArrayInputStream(withName(withName("bb", smiley), utf8("aa"), e000)));
+        byte[] sorted = withName(withName(withName("cc", utf8("😀z")), utf8("bb"), smiley), utf8("aa"), e000);
+        NarReader.validate(new ByteArrayInputStream(sorted));
         byte[] bad = withName(withName("bb", e000), utf8("aa"), smiley);
         NarFormatException e = rejected(bad);
         assertEquals(nameField(bad, e000), e.offset());

@@ -50,7 +50,9 @@ class RefScannerTest {
     @Test void overlappingNix32RunsAreAllTried() {
         // H1 preceded by more nix32 characters: the scan must not skip past it.
         byte[] data = ("abc" + H1 + "xyz").getBytes(StandardCharsets.US_ASCII);
-        assertEquals(Set.of(H1), new RefScanner(Set.of(H1)) {{ update(data, 0, data.length); }}.found());
+        RefScanner s = new RefScanner(Set.of(H1));
+        s.update(data, 0, data.length);
+        assertEquals(Set.of(H1), s.found());
     }
 
     @Test void rejectsCandidatesThatAreNotHashParts() {
