@@ -1,42 +1,49 @@
 package org.storelog.nar;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Feeds the contents of regular files, in NAR order, to one consumer thread. Small files are read
- * ahead by a bounded pool (at most {@link #WINDOW_BYTES} and {@link #WINDOW_FILES} in flight);
- * large files are streamed with a reader thread that fills buffers while the consumer digests
- * the previous one.
+ * Feeds the contents of regular files, in NAR order, to the one thread that writes the NAR.
+ * Runs of small files are read ahead by a small pool, in batches, with at most
+ * {@link #WINDOW_BYTES} in flight; large files are read by the writing thread itself in
+ * {@link #CHUNK}-byte pieces (a size that stays in cache, measured faster than larger reads).
  */
 final class ContentReader implements AutoCloseable {
-    static final long SMALL = 1 << 20;
-    static final long WINDOW_BYTES = 64L << 20;
-    static final int WINDOW_FILES = 4096;
-    static final int CHUNK = 1 << 20;
+    static final long SMALL = 256 << 10;
+    static final long WINDOW_BYTES = 32L << 20;
+    static final long BATCH_BYTES = 512 << 10;
+    static final int BATCH_FILES = 64;
+    static final int CHUNK = 256 << 10;
 
     private static final ExecutorService POOL = Executors.newFixedThreadPool(
-            Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors() * 2)), r -> {
-                Thread t = new Thread(r, "nar-prefetch");
+            Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+                Thread t = new Thread(r, "nar-read-ahead");
                 t.setDaemon(true);
                 return t;
             });
 
     private final List<FileTree.Regular> files;
-    private final ArrayDeque<CompletableFuture<byte[]>> ahead = new ArrayDeque<>();
+    /** Consecutive small files read into one reusable slab: file i is slab[ends[i-1], ends[i]). */
+    private record Batch(byte[] slab, int[] ends) {}
+
+    /** Batches read ahead, in NAR order. */
+    private final ArrayDeque<CompletableFuture<Batch>> ahead = new ArrayDeque<>();
+    /** Slabs given back by the writing thread, for the readers to fill again. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> slabs = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private Batch batch;
+    private int batchPos;
     private int submitted;
     private int consumed;
     private long bytesAhead;
@@ -48,46 +55,77 @@ final class ContentReader implements AutoCloseable {
     /** Writes the contents of the next file (which must be {@code r}) to {@code out}. */
     void next(FileTree.Regular r, OutputStream out) throws IOException {
         if (files.get(consumed) != r) throw new IllegalStateException("files consumed out of NAR order");
-        fill();
-        CompletableFuture<byte[]> f = ahead.poll();
-        consumed++;
-        if (f != null) {
-            bytesAhead -= r.size();
-            byte[] data = join(f);
-            out.write(data);
-        } else {
+        if (r.size() > SMALL) {
             stream(r, out);
+            consumed++;
+            fill();
+            return;
         }
+        if (batch == null || batchPos == batch.ends().length) {
+            if (batch != null) slabs.add(batch.slab());
+            fill();
+            CompletableFuture<Batch> f = ahead.poll();
+            if (f == null) throw new IllegalStateException("no read-ahead batch for " + r.path());
+            batch = join(f);
+            batchPos = 0;
+        }
+        int from = batchPos == 0 ? 0 : batch.ends()[batchPos - 1];
+        int len = batch.ends()[batchPos++] - from;
+        bytesAhead -= len;
+        consumed++;
+        out.write(batch.slab(), from, len);
         fill();
     }
 
     private void fill() {
-        // Reads ahead only the run of small files after the current position.
         if (submitted < consumed) submitted = consumed;
-        while (submitted < files.size() && submitted - consumed < WINDOW_FILES && bytesAhead < WINDOW_BYTES) {
-            FileTree.Regular r = files.get(submitted);
-            if (r.size() > SMALL) break; // streamed when its turn comes
-            submitted++;
-            bytesAhead += r.size();
-            ahead.add(CompletableFuture.supplyAsync(() -> readSmall(r), POOL));
+        while (submitted < files.size() && bytesAhead < WINDOW_BYTES) {
+            int start = submitted;
+            long bytes = 0;
+            while (submitted < files.size() && submitted - start < BATCH_FILES && bytes < BATCH_BYTES
+                    && files.get(submitted).size() <= SMALL) {
+                bytes += files.get(submitted).size();
+                submitted++;
+            }
+            if (submitted == start) {
+                // A large file: read when its turn comes; read ahead past it only once it is consumed.
+                if (start >= consumed) return;
+                submitted++;
+                continue;
+            }
+            bytesAhead += bytes;
+            List<FileTree.Regular> slice = files.subList(start, submitted);
+            int batchBytes = (int) bytes;
+            ahead.add(CompletableFuture.supplyAsync(() -> readBatch(slice, batchBytes), POOL));
         }
     }
 
-    private static byte[] readSmall(FileTree.Regular r) {
+    private Batch readBatch(List<FileTree.Regular> slice, int bytes) {
+        byte[] slab = slabs.poll();
+        if (slab == null || slab.length < bytes) slab = new byte[(int) Math.max(bytes, BATCH_BYTES + SMALL)];
+        int[] ends = new int[slice.size()];
+        int at = 0;
         try {
-            byte[] data = Files.readAllBytes(r.path());
-            if (data.length != r.size()) throw changed(r);
-            return data;
+            for (int i = 0; i < ends.length; i++) {
+                FileTree.Regular r = slice.get(i);
+                try (FileInputStream in = new FileInputStream(r.path().toFile())) {
+                    int n = in.readNBytes(slab, at, (int) r.size());
+                    if (n != r.size() || in.read() != -1) throw changed(r);
+                }
+                at += (int) r.size();
+                ends[i] = at;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return new Batch(slab, ends);
     }
 
     private static NarTreeException changed(FileTree.Regular r) {
         return new NarTreeException("file changed size while it was being archived (expected " + r.size() + " bytes)", r.path());
     }
 
-    private static byte[] join(CompletableFuture<byte[]> f) throws IOException {
+    private static <T> T join(CompletableFuture<T> f) throws IOException {
         try {
             return f.get();
         } catch (InterruptedException e) {
@@ -101,28 +139,22 @@ final class ContentReader implements AutoCloseable {
         }
     }
 
-    /** Streams a file of the given size to {@code out}, reading ahead on another thread. */
+    /** Streams a file of the size recorded by the scan to {@code out}. */
     static void stream(FileTree.Regular r, OutputStream out) throws IOException {
         try (FileChannel ch = FileChannel.open(r.path())) {
-            if (r.size() <= 4 * CHUNK) {
-                long total = copySync(ch, out, r.size() + 1);
-                if (total != r.size()) throw changed(r);
-                return;
-            }
-            long total = copyOverlapped(ch, out);
-            if (total != r.size()) throw changed(r);
+            if (copy(ch, out, r.size() + 1) != r.size()) throw changed(r);
         }
     }
 
-    /** Hashes or copies a whole file whose size is not known in advance; returns its length. */
+    /** Copies a whole file whose size is not known in advance; returns its length. */
     static long streamAll(Path p, OutputStream out) throws IOException {
         try (FileChannel ch = FileChannel.open(p)) {
-            return ch.size() <= 4 * CHUNK ? copySync(ch, out, Long.MAX_VALUE) : copyOverlapped(ch, out);
+            return copy(ch, out, Long.MAX_VALUE);
         }
     }
 
-    private static long copySync(FileChannel ch, OutputStream out, long limit) throws IOException {
-        byte[] buf = new byte[(int) Math.min(CHUNK, Math.max(limit, 1))];
+    private static long copy(FileChannel ch, OutputStream out, long limit) throws IOException {
+        byte[] buf = new byte[CHUNK];
         ByteBuffer bb = ByteBuffer.wrap(buf);
         long total = 0;
         int n;
@@ -133,50 +165,8 @@ final class ContentReader implements AutoCloseable {
         return total;
     }
 
-    private record Chunk(byte[] buf, int len, IOException error) {}
-
-    private static long copyOverlapped(FileChannel ch, OutputStream out) throws IOException {
-        int chunk = 4 * CHUNK;
-        BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(4);
-        BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(4);
-        for (int i = 0; i < 3; i++) free.add(new byte[chunk]);
-        Chunk end = new Chunk(null, -1, null);
-        Thread reader = Thread.ofPlatform().daemon().name("nar-read").start(() -> {
-            try {
-                while (true) {
-                    byte[] buf = free.take();
-                    ByteBuffer bb = ByteBuffer.wrap(buf);
-                    int n;
-                    while (bb.hasRemaining() && (n = ch.read(bb)) > 0) { /* fill the buffer */ }
-                    if (bb.position() == 0) { full.put(end); return; }
-                    full.put(new Chunk(buf, bb.position(), null));
-                }
-            } catch (IOException e) {
-                full.offer(new Chunk(null, -1, e));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        long total = 0;
-        try {
-            while (true) {
-                Chunk c = full.take();
-                if (c.error() != null) throw c.error();
-                if (c == end) return total;
-                out.write(c.buf(), 0, c.len());
-                total += c.len();
-                free.put(c.buf());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while reading");
-        } finally {
-            reader.interrupt();
-        }
-    }
-
     @Override public void close() {
-        for (CompletableFuture<byte[]> f : ahead) f.cancel(false);
+        for (CompletableFuture<Batch> f : ahead) f.cancel(false);
         ahead.clear();
     }
 }
