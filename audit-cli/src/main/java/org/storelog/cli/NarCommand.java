@@ -25,10 +25,14 @@ import picocli.CommandLine.Parameters;
 @Command(name = "nar", mixinStandardHelpOptions = true,
         description = "Write, unpack and list NAR archives.",
         subcommands = {NarCommand.Dump.class, NarCommand.Restore.class, NarCommand.Ls.class})
-public final class NarCommand implements Runnable {
+public final class NarCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Override public void run() { spec.commandLine().usage(System.err); }
+    /** Run bare: usage on stderr, exit 64. */
+    @Override public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
+    }
 
     @Command(name = "dump", mixinStandardHelpOptions = true,
             description = "Write the NAR serialisation of PATH to standard output (nix-store --dump).")

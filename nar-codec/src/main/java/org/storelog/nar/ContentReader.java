@@ -1,6 +1,5 @@
 package org.storelog.nar;
 
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -105,12 +104,15 @@ final class ContentReader implements AutoCloseable {
         if (slab == null || slab.length < bytes) slab = new byte[(int) Math.max(bytes, BATCH_BYTES + SMALL)];
         int[] ends = new int[slice.size()];
         int at = 0;
+        ByteBuffer probe = ByteBuffer.allocate(1);
         try {
             for (int i = 0; i < ends.length; i++) {
                 FileTree.Regular r = slice.get(i);
-                try (FileInputStream in = new FileInputStream(r.path().toFile())) {
-                    int n = in.readNBytes(slab, at, (int) r.size());
-                    if (n != r.size() || in.read() != -1) throw changed(r);
+                // A channel, not a FileInputStream: Path keeps the exact bytes of the name.
+                try (FileChannel ch = FileChannel.open(r.path())) {
+                    ByteBuffer bb = ByteBuffer.wrap(slab, at, (int) r.size());
+                    while (bb.hasRemaining() && ch.read(bb) > 0) { /* fill */ }
+                    if (bb.hasRemaining() || ch.read(probe.clear()) > 0) throw changed(r);
                 }
                 at += (int) r.size();
                 ends[i] = at;
