@@ -23,7 +23,7 @@ public final class HashCommand implements Callable<Integer> {
     boolean flat;
 
     @Option(names = "--type", paramLabel = "ALGO", defaultValue = "sha256",
-            description = "Hash algorithm: md5, sha1, sha256 (default) or sha512.")
+            description = "Hash algorithm: md5, sha1, sha256 (default; nix-hash defaults to md5) or sha512.")
     String type;
 
     @ArgGroup(exclusive = true)

@@ -63,11 +63,12 @@ class NarCommandTest {
         return ExternalTools.run(List.of(cmd)).ok().out();
     }
 
-    @Test void hash_flatDefaultsToBase16LikeNixHash() {
+    /** Unlike nix-hash (whose default type is md5), the default type is sha256, as DESIGN.md lists. */
+    @Test void hash_flatDefaultsToSha256Base16() {
         ExternalTools.require("nix-hash");
         Run r = audit(null, "hash", tree.resolve("hello").toString());
         assertEquals(0, r.exit(), r.err());
-        assertEquals(nix("nix-hash", "--flat", tree.resolve("hello").toString()), r.text());
+        assertEquals(nix("nix-hash", "--flat", "--type", "sha256", tree.resolve("hello").toString()), r.text());
     }
 
     @Test void hash_recursiveBase32AndTypesLikeNixHash() {
