@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 @Command(name = "audit", mixinStandardHelpOptions = true, version = "storelog 0.1.0",
         description = "Event-sourced Nix-compatible store and reproducibility auditor.",
         subcommands = {InitCommand.class, ImportCommand.class, QueryCommand.class, HistoryCommand.class,
-                ReplayCommand.class, DrvCommand.class, KeyCommand.class, NarinfoCommand.class})
+                ReplayCommand.class, DrvCommand.class, KeyCommand.class, NarinfoCommand.class,
+                HashCommand.class, NarCommand.class})
 public final class Audit implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,7 +1,9 @@
 package org.storelog.cli;
 
+import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import org.storelog.nar.NarFormatException;
 import org.storelog.narinfo.KeyFormatException;
 import org.storelog.narinfo.NarInfoFormatException;
 import org.storelog.narinfo.SexpFormatException;
@@ -30,8 +32,11 @@ public final class ExitCodes {
                 || e instanceof org.storelog.domain.store.InvalidStorePathException) return USAGE;
         if (e instanceof NarInfoFormatException || e instanceof KeyFormatException || e instanceof SexpFormatException)
             return USAGE;
+        if (e instanceof NarFormatException) return USAGE;
+        if (e instanceof NoSuchFileException || e instanceof AccessDeniedException) return USAGE;
         if (e instanceof org.storelog.domain.drv.InvalidDerivationException) return FAILURE;
-        if (e instanceof NoSuchFileException || e instanceof AccessDeniedException) return FAILURE;
+        if (e instanceof IllegalArgumentException) return USAGE;
+        if (e instanceof IOException) return FAILURE;
         return INTERNAL;
     }
 

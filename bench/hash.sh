@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Side-by-side hashing benchmark: `audit hash` (via bin/audit) against `nix-hash`.
+#
+#   BENCH_DIR=/tmp/storelog-bench ROUNDS=5 bench/hash.sh
+#
+# Creates under $BENCH_DIR (default /tmp/storelog-bench): a 1 GiB file of random bytes and a
+# tree of 50,000 files (~500 MB, 10 KiB each, 100 per directory). Each case runs ROUNDS times
+# (default 5) per tool after one warm-up run (page cache and the launcher's CDS archive); it
+# prints the median wall time of each whole command (JVM start included) and nix/ours
+# (above 1 means we are faster). Results also go to bench/results/hash.txt. Both tools must
+# print the same hash, or the script fails.
+set -euo pipefail
+here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+dir="${BENCH_DIR:-/tmp/storelog-bench}"
+rounds="${ROUNDS:-5}"
+audit="$here/bin/audit"
+mkdir -p "$dir" "$here/bench/results"
+
+command -v nix-hash >/dev/null || { echo "nix-hash is not installed" >&2; exit 1; }
+
+# Build the CLI jar once (bin/audit would otherwise run `mvn install`).
+if [ ! -f "$here/audit-cli/target/audit-cli.jar" ]; then
+  (cd "$here" && mvn -o -q -B -pl audit-cli -am package -DskipTests)
+fi
+
+if [ ! -f "$dir/big.bin" ] || [ "$(stat -c %s "$dir/big.bin")" != 1073741824 ]; then
+  echo "creating $dir/big.bin (1 GiB)" >&2
+  head -c 1073741824 /dev/urandom > "$dir/big.bin.tmp" && mv "$dir/big.bin.tmp" "$dir/big.bin"
+fi
+if [ ! -f "$dir/tree.done" ]; then
+  echo "creating $dir/tree (50,000 files of 10 KiB)" >&2
+  rm -rf "$dir/tree"
+  mkdir -p "$dir/tree"
+  for d in $(seq -w 0 499); do
+    mkdir "$dir/tree/d$d"
+    head -c 1024000 /dev/urandom | split -b 10240 -d -a 2 - "$dir/tree/d$d/f"
+    chmod +x "$dir/tree/d$d/f00"
+  done
+  touch "$dir/tree.done"
+fi
+
+now() { date +%s.%N; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# time_cmd OUTVAR CMD…: runs CMD rounds times, stores the median seconds, checks output is stable
+declare -A result
+run_case() { # name, then the command
+  local name=$1; shift
+  "$@" > "$dir/out.$name" # warm-up
+  local times=()
+  for _ in $(seq "$rounds"); do
+    local t0 t1
+    t0=$(now); "$@" > "$dir/out.$name.round"; t1=$(now)
+    cmp -s "$dir/out.$name" "$dir/out.$name.round" || { echo "$name: output changed between rounds" >&2; exit 1; }
+    times+=("$(echo "$t1 - $t0" | bc -l)")
+  done
+  result[$name]=$(printf '%s\n' "${times[@]}" | median)
+}
+
+report="$here/bench/results/hash.txt"
+{
+  echo "# bench/hash.sh — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), sha_ni: $(grep -qo sha_ni /proc/cpuinfo && echo yes || echo no)"
+  echo "# median of $rounds rounds after a warm-up; whole commands, JVM start included; ratio = nix / ours"
+  printf '%-34s %10s %10s %8s\n' case nix-hash audit ratio
+} > "$report.tmp"
+
+bench() { # label, nix args, audit args, path
+  local label=$1 nixargs=$2 ourargs=$3 path=$4
+  # shellcheck disable=SC2086
+  run_case nix nix-hash $nixargs "$path"
+  # shellcheck disable=SC2086
+  run_case ours "$audit" hash $ourargs "$path"
+  if ! cmp -s "$dir/out.nix" "$dir/out.ours"; then
+    echo "$label: hashes differ: nix $(cat "$dir/out.nix") ours $(cat "$dir/out.ours")" >&2; exit 1
+  fi
+  local ratio; ratio=$(echo "${result[nix]} / ${result[ours]}" | bc -l)
+  printf '%-34s %9.3fs %9.3fs %7.2fx\n' "$label" "${result[nix]}" "${result[ours]}" "$ratio" | tee -a "$report.tmp"
+}
+
+bench "1 GiB file, -r (NAR)"          "--type sha256 --base32"        "-r --type sha256 --base32" "$dir/big.bin"
+bench "1 GiB file, flat"              "--flat --type sha256 --base32" "--type sha256 --base32"    "$dir/big.bin"
+bench "50,000 files / 500 MB, -r"     "--type sha256 --base32"        "-r --type sha256 --base32" "$dir/tree"
+mv "$report.tmp" "$report"
+echo "written to $report" >&2

@@ -1,0 +1,174 @@
+package org.storelog.nar;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Feeds the contents of regular files, in NAR order, to the one thread that writes the NAR.
+ * Runs of small files are read ahead by a small pool, in batches, with at most
+ * {@link #WINDOW_BYTES} in flight; large files are read by the writing thread itself in
+ * {@link #CHUNK}-byte pieces (a size that stays in cache, measured faster than larger reads).
+ */
+final class ContentReader implements AutoCloseable {
+    static final long SMALL = 256 << 10;
+    static final long WINDOW_BYTES = 32L << 20;
+    static final long BATCH_BYTES = 512 << 10;
+    static final int BATCH_FILES = 64;
+    static final int CHUNK = 256 << 10;
+
+    private static final ExecutorService POOL = Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+                Thread t = new Thread(r, "nar-read-ahead");
+                t.setDaemon(true);
+                return t;
+            });
+
+    private final List<FileTree.Regular> files;
+    /** Consecutive small files read into one reusable slab: file i is slab[ends[i-1], ends[i]). */
+    private record Batch(byte[] slab, int[] ends) {}
+
+    /** Batches read ahead, in NAR order. */
+    private final ArrayDeque<CompletableFuture<Batch>> ahead = new ArrayDeque<>();
+    /** Slabs given back by the writing thread, for the readers to fill again. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> slabs = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private Batch batch;
+    private int batchPos;
+    private int submitted;
+    private int consumed;
+    private long bytesAhead;
+
+    ContentReader(List<FileTree.Regular> files) {
+        this.files = files;
+    }
+
+    /** Writes the contents of the next file (which must be {@code r}) to {@code out}. */
+    void next(FileTree.Regular r, OutputStream out) throws IOException {
+        if (files.get(consumed) != r) throw new IllegalStateException("files consumed out of NAR order");
+        if (r.size() > SMALL) {
+            stream(r, out);
+            consumed++;
+            fill();
+            return;
+        }
+        if (batch == null || batchPos == batch.ends().length) {
+            if (batch != null) slabs.add(batch.slab());
+            fill();
+            CompletableFuture<Batch> f = ahead.poll();
+            if (f == null) throw new IllegalStateException("no read-ahead batch for " + r.path());
+            batch = join(f);
+            batchPos = 0;
+        }
+        int from = batchPos == 0 ? 0 : batch.ends()[batchPos - 1];
+        int len = batch.ends()[batchPos++] - from;
+        bytesAhead -= len;
+        consumed++;
+        out.write(batch.slab(), from, len);
+        fill();
+    }
+
+    private void fill() {
+        if (submitted < consumed) submitted = consumed;
+        while (submitted < files.size() && bytesAhead < WINDOW_BYTES) {
+            int start = submitted;
+            long bytes = 0;
+            while (submitted < files.size() && submitted - start < BATCH_FILES && bytes < BATCH_BYTES
+                    && files.get(submitted).size() <= SMALL) {
+                bytes += files.get(submitted).size();
+                submitted++;
+            }
+            if (submitted == start) {
+                // A large file: read when its turn comes; read ahead past it only once it is consumed.
+                if (start >= consumed) return;
+                submitted++;
+                continue;
+            }
+            bytesAhead += bytes;
+            List<FileTree.Regular> slice = files.subList(start, submitted);
+            int batchBytes = (int) bytes;
+            ahead.add(CompletableFuture.supplyAsync(() -> readBatch(slice, batchBytes), POOL));
+        }
+    }
+
+    private Batch readBatch(List<FileTree.Regular> slice, int bytes) {
+        byte[] slab = slabs.poll();
+        if (slab == null || slab.length < bytes) slab = new byte[(int) Math.max(bytes, BATCH_BYTES + SMALL)];
+        int[] ends = new int[slice.size()];
+        int at = 0;
+        ByteBuffer probe = ByteBuffer.allocate(1);
+        try {
+            for (int i = 0; i < ends.length; i++) {
+                FileTree.Regular r = slice.get(i);
+                // A channel, not a FileInputStream: Path keeps the exact bytes of the name.
+                try (FileChannel ch = FileChannel.open(r.path())) {
+                    ByteBuffer bb = ByteBuffer.wrap(slab, at, (int) r.size());
+                    while (bb.hasRemaining() && ch.read(bb) > 0) { /* fill */ }
+                    if (bb.hasRemaining() || ch.read(probe.clear()) > 0) throw changed(r);
+                }
+                at += (int) r.size();
+                ends[i] = at;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Batch(slab, ends);
+    }
+
+    private static NarTreeException changed(FileTree.Regular r) {
+        return new NarTreeException("file changed size while it was being archived (expected " + r.size() + " bytes)", r.path());
+    }
+
+    private static <T> T join(CompletableFuture<T> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while reading ahead");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof UncheckedIOException u) throw u.getCause();
+            if (c instanceof IOException io) throw io;
+            throw new IOException(c);
+        }
+    }
+
+    /** Streams a file of the size recorded by the scan to {@code out}. */
+    static void stream(FileTree.Regular r, OutputStream out) throws IOException {
+        try (FileChannel ch = FileChannel.open(r.path())) {
+            if (copy(ch, out, r.size() + 1) != r.size()) throw changed(r);
+        }
+    }
+
+    /** Copies a whole file whose size is not known in advance; returns its length. */
+    static long streamAll(Path p, OutputStream out) throws IOException {
+        try (FileChannel ch = FileChannel.open(p)) {
+            return copy(ch, out, Long.MAX_VALUE);
+        }
+    }
+
+    private static long copy(FileChannel ch, OutputStream out, long limit) throws IOException {
+        byte[] buf = new byte[CHUNK];
+        ByteBuffer bb = ByteBuffer.wrap(buf);
+        long total = 0;
+        int n;
+        while (total < limit && (n = ch.read(bb.clear())) > 0) {
+            out.write(buf, 0, n);
+            total += n;
+        }
+        return total;
+    }
+
+    @Override public void close() {
+        for (CompletableFuture<Batch> f : ahead) f.cancel(false);
+        ahead.clear();
+    }
+}

@@ -1,0 +1,46 @@
+package org.storelog.nar;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.Set;
+import org.storelog.domain.hash.Hash;
+import org.storelog.domain.hash.HashAlgorithm;
+
+/**
+ * NAR hash, NAR size and references of a file tree in one pass, as Nix computes them when it
+ * adds or registers a path ({@code hashPath} in {@code src/libutil/hash.cc} with
+ * {@code scanForReferences} in {@code src/libstore/references.cc}). Also the flat hash of a file,
+ * as {@code nix-hash --flat} prints it.
+ */
+public final class NarHasher {
+    private NarHasher() {}
+
+    /** SHA-256 of the NAR of {@code root}, its size, and which candidate hash parts it contains. */
+    public static NarDigest hashTree(Path root, Set<String> candidateHashParts) throws IOException {
+        NarDigestSink sink = new NarDigestSink(candidateHashParts);
+        NarWriter.dump(root, sink);
+        return sink.result();
+    }
+
+    /** Hash of the NAR of {@code root} with any algorithm ({@code nix-hash -r}). */
+    public static Hash hashTree(Path root, HashAlgorithm algorithm) throws IOException {
+        NarDigestSink sink = new NarDigestSink(algorithm, Set.of(), null);
+        NarWriter.dump(root, sink);
+        return sink.result().narHash();
+    }
+
+    /** Writes the NAR of {@code root} to {@code out} and returns its digest, in one pass. */
+    public static NarDigest dumpAndHash(Path root, OutputStream out, Set<String> candidateHashParts) throws IOException {
+        NarDigestSink sink = new NarDigestSink(HashAlgorithm.SHA256, candidateHashParts, out);
+        NarWriter.dump(root, sink);
+        return sink.result();
+    }
+
+    /** Hash of the contents of file {@code file}, following symlinks ({@code nix-hash --flat}). */
+    public static Hash hashFile(Path file, HashAlgorithm algorithm) throws IOException {
+        NarDigestSink sink = new NarDigestSink(algorithm, Set.of(), null);
+        ContentReader.streamAll(file, sink);
+        return sink.result().narHash();
+    }
+}
