@@ -38,7 +38,7 @@ class NarCommandTest {
         try {
             System.setOut(new PrintStream(out, true));
             if (stdin != null) System.setIn(new ByteArrayInputStream(stdin));
-            var cmd = Audit.commandLine();
+            var cmd = ExitCodes.commandLine(new Audit());
             cmd.setErr(new PrintWriter(err, true));
             cmd.setOut(new PrintWriter(out, true));
             int code = cmd.execute(args);
