@@ -110,14 +110,19 @@ public final class LmdbProjections implements StoreProjection {
         }
         try {
             Env<ByteBuffer> env = Env.create().setMapSize(initialMapSize).setMaxDbs(16).open(dir.toFile());
-            long size = Math.max(initialMapSize, env.info().mapSize);
-            while (true) {
-                try {
-                    return new LmdbProjections(env, false, size);
-                } catch (Env.MapFullException full) { // creating the DBIs did not fit: grow as writes do
-                    size *= 2;
-                    env.setMapSize(size);
+            try {
+                long size = Math.max(initialMapSize, env.info().mapSize);
+                while (true) {
+                    try {
+                        return new LmdbProjections(env, false, size);
+                    } catch (Env.MapFullException full) { // creating the DBIs did not fit: grow as writes do
+                        size *= 2;
+                        env.setMapSize(size);
+                    }
                 }
+            } catch (RuntimeException e) {
+                env.close();
+                throw e;
             }
         } catch (LmdbException e) {
             throw new ProjectionException("cannot open LMDB env in " + dir + ": " + e.getMessage(), -1, e);
@@ -130,7 +135,12 @@ public final class LmdbProjections implements StoreProjection {
             throw new ProjectionException("no projection in " + dir, -1);
         try {
             Env<ByteBuffer> env = Env.create().setMaxDbs(16).open(dir.toFile(), EnvFlags.MDB_RDONLY_ENV);
-            return new LmdbProjections(env, true, env.info().mapSize);
+            try {
+                return new LmdbProjections(env, true, env.info().mapSize);
+            } catch (RuntimeException e) {
+                env.close();
+                throw e;
+            }
         } catch (LmdbException e) {
             throw new ProjectionException("cannot open LMDB env in " + dir + ": " + e.getMessage(), -1, e);
         }
@@ -163,6 +173,17 @@ public final class LmdbProjections implements StoreProjection {
     private long applyCounting(List<LoggedEvent> batch) {
         if (readOnly) throw new ProjectionException("projection was opened read-only", -1);
         if (batch.isEmpty()) return 0;
+        long newest = -1;
+        boolean hasNull = false;
+        for (LoggedEvent e : batch) {
+            if (e == null) hasNull = true;
+            else newest = Math.max(newest, e.sequence());
+        }
+        if (!hasNull && newest <= read(txn -> metaLong(txn, lastAppliedKey(), -1))) {
+            for (LoggedEvent e : batch) EventChecks.check(e);
+            return 0; // nothing new: no write transaction at all
+        }
+        // New events are checked inside the write transaction: a bad one aborts it mid-batch.
         while (true) {
             try (Txn<ByteBuffer> txn = env.txnWrite()) {
                 long applied = new LmdbFold(this, txn).foldAll(batch);
