@@ -344,30 +344,37 @@ public final class LmdbProjections implements StoreProjection {
 
     /**
      * Closure over ids with one cursor, then names, then Nix's order computed on ranks (position of
-     * each path in path order) with a second cursor over refs; no string work inside the walk.
+     * each path in path order). The walk itself sees every reference edge inside the closure (a
+     * requisites closure holds all references of its members; a referrers closure all referrers),
+     * so the order needs no second pass over LMDB and no string work.
      */
     private List<String> closureInOrder(Collection<String> paths, Dbi<ByteBuffer> direction) {
+        boolean forward = direction == refs;
         return read(txn -> {
-            try (Cursor<ByteBuffer> walk = direction.openCursor(txn); Cursor<ByteBuffer> refsCur = refs.openCursor(txn)) {
-                Set<Long> seen = new HashSet<>();
+            try (Cursor<ByteBuffer> walk = direction.openCursor(txn)) {
+                Map<Long, List<Long>> children = new HashMap<>();
                 Set<String> unknown = new HashSet<>();
                 ArrayDeque<Long> todo = new ArrayDeque<>();
                 for (String p : paths) {
                     long id = idOf(txn, p);
                     if (id < 0) unknown.add(p);
-                    else if (seen.add(id)) todo.push(id);
+                    else if (!children.containsKey(id)) { children.put(id, new ArrayList<>(4)); todo.push(id); }
                 }
                 List<Long> scratch = new ArrayList<>();
                 while (!todo.isEmpty()) {
+                    long node = todo.pop();
                     scratch.clear();
-                    dups(walk, todo.pop(), scratch);
-                    for (Long n : scratch) if (seen.add(n)) todo.push(n);
+                    dups(walk, node, scratch);
+                    for (Long n : scratch) {
+                        if (!children.containsKey(n)) { children.put(n, new ArrayList<>(4)); todo.push(n); }
+                        if (forward) children.get(node).add(n); else children.get(n).add(node);
+                    }
                 }
-                int n = seen.size() + unknown.size();
+                int n = children.size() + unknown.size();
                 String[] names = new String[n];
                 long[] idAt = new long[n];
                 int i = 0;
-                for (long id : seen) { names[i] = pathOf(txn, id); idAt[i++] = id; }
+                for (long id : children.keySet()) { names[i] = pathOf(txn, id); idAt[i++] = id; }
                 for (String u : unknown) { names[i] = u; idAt[i++] = -1; }
                 Integer[] byName = new Integer[n];
                 for (int j = 0; j < n; j++) byName[j] = j;
@@ -380,15 +387,9 @@ public final class LmdbProjections implements StoreProjection {
                 }
                 int[] order = ClosureOrder.nixOrder(n, r -> {
                     if (idOfRank[r] < 0) return new int[0];
-                    scratch.clear();
-                    dups(refsCur, idOfRank[r], scratch);
-                    int[] c = new int[scratch.size()];
-                    int m = 0;
-                    for (Long ref : scratch) {
-                        Integer k = rankOfId.get(ref);
-                        if (k != null) c[m++] = k;
-                    }
-                    int[] out = Arrays.copyOf(c, m);
+                    List<Long> cs = children.get(idOfRank[r]);
+                    int[] out = new int[cs.size()];
+                    for (int k = 0; k < out.length; k++) out[k] = rankOfId.get(cs.get(k));
                     Arrays.sort(out);
                     return out;
                 });
