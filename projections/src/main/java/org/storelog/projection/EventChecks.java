@@ -59,7 +59,7 @@ final class EventChecks {
 
     private static void name(String s, String what, long seq) {
         if (s == null || s.isEmpty()) throw new ProjectionException(what + " is empty", seq);
-        if (s.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES)
+        if (s.length() * 3 > MAX_NAME_BYTES && s.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES)
             throw new ProjectionException(what + " is longer than " + MAX_NAME_BYTES + " bytes", seq);
     }
 }

@@ -81,7 +81,8 @@ public final class InMemoryStoreView implements StoreProjection {
 
     private void fold(LoggedEvent le) {
         long seq = le.sequence();
-        for (String s : new LinkedHashSet<>(le.event().subjects()))
+        List<String> subjects = le.event().subjects();
+        for (String s : subjects.size() < 2 ? subjects : new LinkedHashSet<>(subjects))
             history.computeIfAbsent(s, k -> new ArrayList<>()).add(seq);
         switch (le.event()) {
             case PathRegistered r -> {

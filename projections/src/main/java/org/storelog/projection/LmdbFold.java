@@ -105,7 +105,8 @@ final class LmdbFold {
 
     private void fold(LoggedEvent le) {
         long seq = le.sequence();
-        for (String s : new LinkedHashSet<>(le.event().subjects()))
+        List<String> subjects = le.event().subjects();
+        for (String s : subjects.size() < 2 ? subjects : new LinkedHashSet<>(subjects))
             historyAdds.add(new long[] {intern(s), seq});
         switch (le.event()) {
             case PathRegistered r -> {

@@ -110,14 +110,19 @@ public final class LmdbProjections implements StoreProjection {
         }
         try {
             Env<ByteBuffer> env = Env.create().setMapSize(initialMapSize).setMaxDbs(16).open(dir.toFile());
-            long size = Math.max(initialMapSize, env.info().mapSize);
-            while (true) {
-                try {
-                    return new LmdbProjections(env, false, size);
-                } catch (Env.MapFullException full) { // creating the DBIs did not fit: grow as writes do
-                    size *= 2;
-                    env.setMapSize(size);
+            try {
+                long size = Math.max(initialMapSize, env.info().mapSize);
+                while (true) {
+                    try {
+                        return new LmdbProjections(env, false, size);
+                    } catch (Env.MapFullException full) { // creating the DBIs did not fit: grow as writes do
+                        size *= 2;
+                        env.setMapSize(size);
+                    }
                 }
+            } catch (RuntimeException e) {
+                env.close();
+                throw e;
             }
         } catch (LmdbException e) {
             throw new ProjectionException("cannot open LMDB env in " + dir + ": " + e.getMessage(), -1, e);
@@ -130,7 +135,12 @@ public final class LmdbProjections implements StoreProjection {
             throw new ProjectionException("no projection in " + dir, -1);
         try {
             Env<ByteBuffer> env = Env.create().setMaxDbs(16).open(dir.toFile(), EnvFlags.MDB_RDONLY_ENV);
-            return new LmdbProjections(env, true, env.info().mapSize);
+            try {
+                return new LmdbProjections(env, true, env.info().mapSize);
+            } catch (RuntimeException e) {
+                env.close();
+                throw e;
+            }
         } catch (LmdbException e) {
             throw new ProjectionException("cannot open LMDB env in " + dir + ": " + e.getMessage(), -1, e);
         }
@@ -163,6 +173,17 @@ public final class LmdbProjections implements StoreProjection {
     private long applyCounting(List<LoggedEvent> batch) {
         if (readOnly) throw new ProjectionException("projection was opened read-only", -1);
         if (batch.isEmpty()) return 0;
+        long newest = -1;
+        boolean hasNull = false;
+        for (LoggedEvent e : batch) {
+            if (e == null) hasNull = true;
+            else newest = Math.max(newest, e.sequence());
+        }
+        if (!hasNull && newest <= read(txn -> metaLong(txn, lastAppliedKey(), -1))) {
+            for (LoggedEvent e : batch) EventChecks.check(e);
+            return 0; // nothing new: no write transaction at all
+        }
+        // New events are checked inside the write transaction: a bad one aborts it mid-batch.
         while (true) {
             try (Txn<ByteBuffer> txn = env.txnWrite()) {
                 long applied = new LmdbFold(this, txn).foldAll(batch);
@@ -323,30 +344,37 @@ public final class LmdbProjections implements StoreProjection {
 
     /**
      * Closure over ids with one cursor, then names, then Nix's order computed on ranks (position of
-     * each path in path order) with a second cursor over refs; no string work inside the walk.
+     * each path in path order). The walk itself sees every reference edge inside the closure (a
+     * requisites closure holds all references of its members; a referrers closure all referrers),
+     * so the order needs no second pass over LMDB and no string work.
      */
     private List<String> closureInOrder(Collection<String> paths, Dbi<ByteBuffer> direction) {
+        boolean forward = direction == refs;
         return read(txn -> {
-            try (Cursor<ByteBuffer> walk = direction.openCursor(txn); Cursor<ByteBuffer> refsCur = refs.openCursor(txn)) {
-                Set<Long> seen = new HashSet<>();
+            try (Cursor<ByteBuffer> walk = direction.openCursor(txn)) {
+                Map<Long, List<Long>> children = new HashMap<>();
                 Set<String> unknown = new HashSet<>();
                 ArrayDeque<Long> todo = new ArrayDeque<>();
                 for (String p : paths) {
                     long id = idOf(txn, p);
                     if (id < 0) unknown.add(p);
-                    else if (seen.add(id)) todo.push(id);
+                    else if (!children.containsKey(id)) { children.put(id, new ArrayList<>(4)); todo.push(id); }
                 }
                 List<Long> scratch = new ArrayList<>();
                 while (!todo.isEmpty()) {
+                    long node = todo.pop();
                     scratch.clear();
-                    dups(walk, todo.pop(), scratch);
-                    for (Long n : scratch) if (seen.add(n)) todo.push(n);
+                    dups(walk, node, scratch);
+                    for (Long n : scratch) {
+                        if (!children.containsKey(n)) { children.put(n, new ArrayList<>(4)); todo.push(n); }
+                        if (forward) children.get(node).add(n); else children.get(n).add(node);
+                    }
                 }
-                int n = seen.size() + unknown.size();
+                int n = children.size() + unknown.size();
                 String[] names = new String[n];
                 long[] idAt = new long[n];
                 int i = 0;
-                for (long id : seen) { names[i] = pathOf(txn, id); idAt[i++] = id; }
+                for (long id : children.keySet()) { names[i] = pathOf(txn, id); idAt[i++] = id; }
                 for (String u : unknown) { names[i] = u; idAt[i++] = -1; }
                 Integer[] byName = new Integer[n];
                 for (int j = 0; j < n; j++) byName[j] = j;
@@ -359,15 +387,9 @@ public final class LmdbProjections implements StoreProjection {
                 }
                 int[] order = ClosureOrder.nixOrder(n, r -> {
                     if (idOfRank[r] < 0) return new int[0];
-                    scratch.clear();
-                    dups(refsCur, idOfRank[r], scratch);
-                    int[] c = new int[scratch.size()];
-                    int m = 0;
-                    for (Long ref : scratch) {
-                        Integer k = rankOfId.get(ref);
-                        if (k != null) c[m++] = k;
-                    }
-                    int[] out = Arrays.copyOf(c, m);
+                    List<Long> cs = children.get(idOfRank[r]);
+                    int[] out = new int[cs.size()];
+                    for (int k = 0; k < out.length; k++) out[k] = rankOfId.get(cs.get(k));
                     Arrays.sort(out);
                     return out;
                 });
