@@ -10,6 +10,7 @@ import org.storelog.domain.event.LoggedEvent;
 import org.storelog.domain.event.StoreEvent;
 import org.storelog.log.EventLog;
 import org.storelog.log.EventLogs;
+import org.storelog.log.segment.SegmentHead;
 import org.storelog.projection.LmdbProjections;
 import org.storelog.projection.StoreProjection;
 import org.storelog.projection.StoreView;
@@ -23,21 +24,28 @@ import org.storelog.projection.StoreView;
 public final class Store implements AutoCloseable {
     private final Path state;
     private final StoreConfig config;
-    private final EventLog log;
-    private final StoreProjection projection;
+    private final boolean write;
+    private EventLog log;
+    private StoreProjection projection;
 
-    private Store(Path state, StoreConfig config, EventLog log, StoreProjection projection) {
+    private Store(Path state, StoreConfig config, boolean write) {
         this.state = state;
         this.config = config;
-        this.log = log;
-        this.projection = projection;
+        this.write = write;
     }
 
-    public static Path configFile(Path state) { return state.resolve("config.json"); }
+    public static Path configFile(Path state) { return state.resolve("config.properties"); }
+
+    /** Where a reader remembers the log head its projection has folded (a hint, see {@link SegmentHead}). */
+    private static Path headFile(Path state) { return projectionDir(state).resolve("log-head"); }
     public static Path logDir(Path state) { return state.resolve("log"); }
     public static Path projectionDir(Path state) { return state.resolve("projections"); }
 
-    /** Opens an initialised store; {@code write} takes the log's writer lock. */
+    /**
+     * Opens an initialised store; {@code write} takes the log's writer lock. A reader whose
+     * projection already holds everything in the log opens neither the log nor a write
+     * transaction: that is what keeps a trivial query fast.
+     */
     public static Store open(Path state, boolean write) {
         Path cfg = configFile(state);
         if (!Files.exists(cfg))
@@ -48,17 +56,39 @@ public final class Store implements AutoCloseable {
         } catch (IOException e) {
             throw new StoreException(70, "cannot read " + cfg + ": " + e.getMessage(), e);
         }
-        EventLog log = write ? EventLogs.openEmbedded(logDir(state)) : EventLogs.openEmbeddedReadOnly(logDir(state));
-        StoreProjection projection;
+        Store s = new Store(state, config, write);
         try {
-            projection = LmdbProjections.open(projectionDir(state));
+            if (!write && Files.isDirectory(projectionDir(state)) && headUnchanged(state)) {
+                s.projection = LmdbProjections.openReadOnly(projectionDir(state));
+            } else {
+                s.projection = LmdbProjections.open(projectionDir(state));
+                s.catchUp();
+            }
+            return s;
         } catch (RuntimeException e) {
-            log.close();
+            s.close();
             throw e;
         }
-        Store s = new Store(state, config, log, projection);
-        s.catchUp();
-        return s;
+    }
+
+    private static boolean headUnchanged(Path state) {
+        try {
+            Path f = headFile(state);
+            return Files.exists(f) && Files.readString(f).equals(SegmentHead.fingerprint(logDir(state)));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void rememberHead(String fingerprint) {
+        try {
+            Path tmp = headFile(state).resolveSibling("log-head.tmp");
+            Files.writeString(tmp, fingerprint);
+            Files.move(tmp, headFile(state), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // only a hint: the next reader checks the log itself
+        }
     }
 
     /** Creates a new store: writes the configuration and records {@code StoreInitialized}. */
@@ -80,24 +110,41 @@ public final class Store implements AutoCloseable {
 
     /** Folds into the projection whatever the log has beyond it. */
     public long catchUp() {
-        long from = projection.lastAppliedSequence() + 1;
-        if (log.lastSequence() < from) return 0;
-        try (Stream<LoggedEvent> events = log.read(from)) {
-            Iterator<LoggedEvent> it = events.iterator();
-            return projection.catchUp(it);
+        String head;
+        try {
+            head = SegmentHead.fingerprint(logDir(state));
+        } catch (IOException e) {
+            head = null;
         }
+        EventLog l = log();
+        long from = projection.lastAppliedSequence() + 1;
+        long n = 0;
+        if (l.lastSequence() >= from) {
+            try (Stream<LoggedEvent> events = l.read(from)) {
+                Iterator<LoggedEvent> it = events.iterator();
+                n = projection.catchUp(it);
+            }
+        }
+        if (head != null && !write) rememberHead(head);
+        return n;
     }
 
     /** Appends one atomic batch and makes it visible to queries before returning. */
     public List<LoggedEvent> commit(List<StoreEvent> batch) {
-        List<LoggedEvent> logged = log.append(batch);
+        if (!write) throw new IllegalStateException("store opened read-only");
+        List<LoggedEvent> logged = log().append(batch);
         projection.apply(logged);
         return logged;
     }
 
     public Path state() { return state; }
     public StoreConfig config() { return config; }
-    public EventLog log() { return log; }
+    /** The event log, opened on first use (readers whose projection is current never need it). */
+    public EventLog log() {
+        if (log == null)
+            log = write ? EventLogs.openEmbedded(logDir(state)) : EventLogs.openEmbeddedReadOnly(logDir(state));
+        return log;
+    }
     public StoreView view() { return projection; }
 
     /** Fails unless the store holds its own files (attached stores are never written). */
@@ -109,10 +156,18 @@ public final class Store implements AutoCloseable {
 
     @Override
     public void close() {
+        // A writer leaves the hint for the readers that follow, when its projection is complete.
+        if (write && log != null && projection != null && projection.lastAppliedSequence() == log.lastSequence()) {
+            try {
+                rememberHead(SegmentHead.fingerprint(logDir(state)));
+            } catch (IOException | RuntimeException e) {
+                // only a hint
+            }
+        }
         try {
-            projection.close();
+            if (projection != null) projection.close();
         } finally {
-            log.close();
+            if (log != null) log.close();
         }
     }
 }

@@ -1,13 +1,17 @@
 package org.storelog.app;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Properties;
 
 /**
- * What {@code audit init} decided, kept in {@code <state>/config.json}.
+ * What {@code audit init} decided, kept in {@code <state>/config.properties} (a properties file: it
+ * is read by every command, and reading it must cost nothing at start-up).
  *
  * @param storeDir      logical store directory, the one inside paths and hashes ({@code /nix/store})
  * @param mode          {@value #STANDALONE} or {@value #ATTACHED}
@@ -18,7 +22,6 @@ import java.nio.file.Path;
 public record StoreConfig(String storeDir, String mode, String physicalStore, String nixRoot) {
     public static final String STANDALONE = "standalone";
     public static final String ATTACHED = "attached";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public boolean attached() { return ATTACHED.equals(mode); }
 
@@ -36,13 +39,29 @@ public record StoreConfig(String storeDir, String mode, String physicalStore, St
     public Path nixGcRoots() { return Path.of(nixRoot, "nix/var/nix/gcroots"); }
 
     public static StoreConfig load(Path file) throws IOException {
-        return JSON.readValue(file.toFile(), StoreConfig.class);
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        String storeDir = p.getProperty("storeDir");
+        String mode = p.getProperty("mode");
+        String physical = p.getProperty("physicalStore");
+        if (storeDir == null || mode == null || physical == null)
+            throw new IOException(file + " lacks storeDir, mode or physicalStore");
+        return new StoreConfig(storeDir, mode, physical, p.getProperty("nixRoot"));
     }
 
     public void save(Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Properties p = new Properties();
+        p.setProperty("storeDir", storeDir);
+        p.setProperty("mode", mode);
+        p.setProperty("physicalStore", physicalStore);
+        if (nixRoot != null) p.setProperty("nixRoot", nixRoot);
         Files.createDirectories(file.getParent());
-        JSON.writeValue(tmp.toFile(), this);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            p.store(w, "storelog store configuration (written by audit init)");
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
     }
 }
