@@ -34,7 +34,7 @@ public final class AxonEventLog implements EventLog {
     public LogBackend backend() { return backend; }
 
     @Override
-    public synchronized List<LoggedEvent> append(List<StoreEvent> batch) {
+    public List<LoggedEvent> append(List<StoreEvent> batch) {
         if (batch.isEmpty()) return List.of();
         if (CurrentUnitOfWork.isStarted())
             throw new IllegalStateException("EventLog.append inside an Axon unit of work would defer the batch to its commit;"

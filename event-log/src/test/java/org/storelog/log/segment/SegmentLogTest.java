@@ -222,4 +222,40 @@ class SegmentLogTest {
             assertNull(log.chainAt(log.lastSequence() + 1));
         }
     }
+
+    @Test
+    void concurrentAppenders_shareFsyncsButKeepEveryBatchWholeAndContiguous() throws Exception {
+        int threads = 6, perThread = 40;
+        java.util.Map<String, Long> firstOf = new java.util.concurrent.ConcurrentHashMap<>();
+        try (SegmentLog log = SegmentLog.openWriter(dir(), SegmentLog.Options.defaults().withSegmentBytes(20_000))) {
+            List<Thread> ts = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int tt = t;
+                ts.add(new Thread(() -> {
+                    for (int k = 0; k < perThread; k++) {
+                        int b = tt * perThread + k;
+                        firstOf.put("batch-" + b, appendBatch(log, b));
+                    }
+                }));
+            }
+            ts.forEach(Thread::start);
+            for (Thread t : ts) t.join();
+            List<Raw> all = readAll(log);
+            int expectedEvents = 0;
+            for (int b = 0; b < threads * perThread; b++) {
+                List<org.storelog.domain.event.StoreEvent> events = batchEvents(b);
+                long first = firstOf.get("batch-" + b);
+                for (int i = 0; i < events.size(); i++) {
+                    Raw r = all.get((int) first + i);
+                    assertEquals("batch-" + b, r.batchId());
+                    assertEquals(events.get(i), r.event());
+                }
+                expectedEvents += events.size();
+            }
+            assertEquals(expectedEvents, all.size());
+            assertTrue(log.verify().ok());
+            assertTrue(log.syncCount() <= threads * perThread);
+            System.out.println("group commit: " + threads * perThread + " batches, " + log.syncCount() + " fsyncs");
+        }
+    }
 }
