@@ -258,4 +258,23 @@ class SegmentLogTest {
             System.out.println("group commit: " + threads * perThread + " batches, " + log.syncCount() + " fsyncs");
         }
     }
+
+    @Test
+    void damagedLengthFieldInTheMiddle_isDamageNotATornTail_soNothingIsTruncated() throws Exception {
+        try (SegmentLog log = SegmentLog.openWriter(dir(), SegmentLog.Options.defaults())) {
+            for (int b = 0; b < 20; b++) appendBatch(log, b);
+        }
+        Path seg = segmentFiles(dir()).get(0);
+        long size = Files.size(seg);
+        long at = offsetOf(seg, 30);
+        flipByte(seg, at + 1); // length now runs far past the end of the file
+        var ex = assertThrows(LogException.CorruptLogException.class,
+                () -> SegmentLog.openWriter(dir(), SegmentLog.Options.defaults()));
+        assertEquals(30, ex.sequence());
+        assertEquals(at, ex.offset());
+        assertEquals(size, Files.size(seg), "a writer must not truncate damaged data");
+        try (SegmentLog reader = SegmentLog.openReader(dir())) {
+            assertEquals(30, reader.verify().firstBadSequence());
+        }
+    }
 }
