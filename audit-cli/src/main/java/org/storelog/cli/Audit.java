@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
         description = "Event-sourced Nix-compatible store and reproducibility auditor.",
         subcommands = {InitCommand.class, ImportCommand.class, QueryCommand.class, HistoryCommand.class,
                 ReplayCommand.class, DrvCommand.class, KeyCommand.class, NarinfoCommand.class,
-                HashCommand.class, NarCommand.class})
+                HashCommand.class, NarCommand.class, LogCommand.class})
 public final class Audit implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -19,19 +19,24 @@ public final class Audit implements Runnable {
     Path state;
 
     /** The state directory this invocation works on. */
-    Path state() {
-        if (state != null) return state.toAbsolutePath();
-        String env = System.getenv("AUDIT_STATE");
-        if (env != null && !env.isEmpty()) return Path.of(env).toAbsolutePath();
-        return Path.of(System.getProperty("user.home"), ".local", "state", "storelog");
+    Path state() { return stateDir().root(); }
+
+    public StateDir stateDir() { return StateDir.resolve(state); }
+
+    /** The state directory of the command line a subcommand runs in. */
+    public static StateDir stateDir(CommandLine.Model.CommandSpec spec) {
+        return ((Audit) spec.root().userObject()).stateDir();
     }
 
+    /** The configured command line: exit codes per {@link ExitCodes}. */
+    public static CommandLine commandLine() { return ExitCodes.commandLine(new Audit()); }
+
     @Override public void run() {
-        spec.commandLine().usage(System.err);
+        spec.commandLine().usage(spec.commandLine().getErr());
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
 
     public static void main(String[] args) {
-        System.exit(ExitCodes.commandLine(new Audit()).execute(args));
+        System.exit(commandLine().execute(args));
     }
 }

@@ -23,10 +23,17 @@ public final class ExitCodes {
 
     private ExitCodes() {}
 
+    /** Bad input given on the command line, or a malformed input file. */
+    public static final class UsageException extends RuntimeException {
+        public UsageException(String message) { super(message); }
+    }
+
     /** Exit code for an exception thrown by a command. */
     public static int of(Throwable e) {
         if (e instanceof StoreException se) return se.exitCode();
-        if (e instanceof CommandLine.ParameterException) return USAGE;
+        if (e instanceof CommandLine.ParameterException || e instanceof UsageException) return USAGE;
+        if (e instanceof org.storelog.log.checkpoint.CheckpointFormatException || e instanceof org.storelog.log.checkpoint.KeyFormatException) return USAGE;
+        if (e instanceof org.storelog.log.LogException) return FAILURE;
         // malformed input files and bad store paths
         if (e instanceof org.storelog.domain.drv.DerivationFormatException
                 || e instanceof org.storelog.domain.store.InvalidStorePathException) return USAGE;

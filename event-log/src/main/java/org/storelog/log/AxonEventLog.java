@@ -9,6 +9,7 @@ import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.messaging.MetaData;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.storelog.domain.event.LoggedEvent;
 import org.storelog.domain.event.StoreEvent;
 
@@ -33,8 +34,11 @@ public final class AxonEventLog implements EventLog {
     public LogBackend backend() { return backend; }
 
     @Override
-    public synchronized List<LoggedEvent> append(List<StoreEvent> batch) {
+    public List<LoggedEvent> append(List<StoreEvent> batch) {
         if (batch.isEmpty()) return List.of();
+        if (CurrentUnitOfWork.isStarted())
+            throw new IllegalStateException("EventLog.append inside an Axon unit of work would defer the batch to its commit;"
+                    + " publish through eventStore() there instead");
         String batchId = UUID.randomUUID().toString();
         Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
         MetaData meta = MetaData.with(BATCH_ID, batchId);

@@ -115,9 +115,11 @@ final class Cursor<T> implements Iterator<T>, AutoCloseable {
         if (e == null) return false;
         segment = e.getValue();
         channel = FileChannel.open(segment.path, StandardOpenOption.READ);
+        var c = log.committedState();
+        if (segment.index.isEmpty() && seq > segment.base && segment.base != c.segmentBase())
+            SegmentScan.scan(channel, segment.base, channel.size(), null, segment.index, null); // first seek into a closed segment
         Map.Entry<Long, Long> ix = segment.index.floorEntry(seq);
         long start = ix == null ? 0 : ix.getValue();
-        var c = log.committedState();
         long limit = segment.base == c.segmentBase() ? c.end() : channel.size();
         reader = new RecordReader(channel, start, limit);
         return true;

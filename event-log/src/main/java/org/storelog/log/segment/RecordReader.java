@@ -60,7 +60,7 @@ final class RecordReader implements AutoCloseable {
         return Status.RECORD;
     }
 
-    /** Length field of the record at the current bad position (for diagnostics), or -1. */
+    /** File position of the record where {@link #next()} last stopped (the bad one, when it did not return RECORD). */
     long positionOfCurrent() { return recPos; }
 
     private boolean fill(int need) throws IOException {

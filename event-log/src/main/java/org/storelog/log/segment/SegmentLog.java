@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -236,62 +237,117 @@ public final class SegmentLog implements AutoCloseable {
         return new ChainPoint(c.lastSeq, HexFormat.of().formatHex(c.chain));
     }
 
+    /** One caller's batch waiting for the next group commit. */
+    private static final class Request {
+        final String batchId;
+        final List<Pending> events;
+        long first = -1;
+        Exception error;
+        boolean done;
+        Request(String batchId, List<Pending> events) { this.batchId = batchId; this.events = events; }
+    }
+
+    private final ArrayDeque<Request> queue = new ArrayDeque<>();
+    private final Object writeLock = new Object();
+    private volatile String broken;
+    private long syncs;
+
     /**
-     * Appends one batch atomically and durably: all records are written, then one fsync (large
-     * batches are written in 1 MiB chunks and still synced once, a group commit); only then do
-     * readers see them. Returns the first sequence number given to the batch.
+     * Appends one batch atomically and durably and returns its first sequence number. Group
+     * commit: batches that callers hand in while a commit is under way are written together by
+     * the next committer and made durable by one fsync; each batch still ends with its own commit
+     * record, so each is all or nothing. Large batches are written in 1 MiB chunks and synced
+     * once. Readers see a batch only after the fsync.
      */
-    public synchronized long append(String batchId, List<Pending> events) {
-        if (closed) throw new LogException.NotWritableException("event log is closed");
+    public long append(String batchId, List<Pending> events) {
         if (!writable) throw new LogException.NotWritableException("event log was opened read-only");
-        Committed c = committed;
-        long first = c.lastSeq + 1;
-        if (events.isEmpty()) return first;
+        if (closed) throw new LogException.NotWritableException("event log is closed");
+        if (events.isEmpty()) return committed.lastSeq + 1;
+        byte[] id = utf8(batchId);
+        for (Pending e : events) {
+            long total = (long) HEADER_SIZE + id.length + utf8(e.type()).length + e.payload().length;
+            if (total > MAX_RECORD_SIZE) throw new IllegalArgumentException("event too large for the log: " + total + " bytes");
+        }
+        Request req = new Request(batchId, events);
+        synchronized (queue) {
+            queue.add(req);
+        }
+        synchronized (writeLock) {
+            if (!req.done) commitGroup();
+        }
+        if (req.error instanceof RuntimeException re) throw re;
+        if (req.error != null)
+            throw new UncheckedIOException("append to event log failed; batch " + batchId + " discarded", (IOException) req.error);
+        return req.first;
+    }
+
+    /** Number of fsyncs appends have made (group commit makes it smaller than the number of batches). */
+    public long syncCount() {
+        synchronized (writeLock) {
+            return syncs;
+        }
+    }
+
+    private void commitGroup() {
+        List<Request> group;
+        synchronized (queue) {
+            group = new ArrayList<>(queue);
+            queue.clear();
+        }
+        Committed start = committed;
+        long startEnd = start.end;
         try {
-            long end = c.end;
-            long base = c.segmentBase;
-            if (end >= options.segmentBytes()) {
-                openActive(createSegment(first));
-                base = first;
-                end = 0;
+            if (closed) throw new LogException.NotWritableException("event log is closed");
+            if (broken != null) throw new LogException.NotWritableException("event log is unusable after a failed write: " + broken);
+            long base = start.segmentBase;
+            if (start.end >= options.segmentBytes()) {
+                openActive(createSegment(start.lastSeq + 1));
+                base = start.lastSeq + 1;
+                startEnd = 0;
             }
             Segment seg = segments.get(base);
-            byte[] id = utf8(batchId);
             ByteBuffer chunk = ByteBuffer.allocate(WRITE_CHUNK);
-            long chunkPos = end, pos = end, lastIndexed = lastIndexedPosition(seg);
-            byte[] chain = c.chain;
+            long chunkPos = startEnd, pos = startEnd, lastIndexed = lastIndexedPosition(seg), seq = start.lastSeq + 1;
+            byte[] chain = start.chain;
             List<long[]> newIndex = new ArrayList<>();
-            for (int i = 0; i < events.size(); i++) {
-                Pending e = events.get(i);
-                byte[] type = utf8(e.type());
-                int total = HEADER_SIZE + id.length + type.length + e.payload().length;
-                if (total > MAX_RECORD_SIZE) throw new IllegalArgumentException("event too large: " + total + " bytes");
-                if (chunk.remaining() < total) {
-                    writeFully(chunk, chunkPos);
-                    chunkPos = pos;
-                    if (chunk.capacity() < total) chunk = ByteBuffer.allocate(total);
+            for (Request r : group) {
+                r.first = seq;
+                byte[] id = utf8(r.batchId);
+                for (int i = 0; i < r.events.size(); i++, seq++) {
+                    Pending e = r.events.get(i);
+                    byte[] type = utf8(e.type());
+                    int total = HEADER_SIZE + id.length + type.length + e.payload().length;
+                    if (chunk.remaining() < total) {
+                        writeFully(chunk, chunkPos);
+                        chunkPos = pos;
+                        if (chunk.capacity() < total) chunk = ByteBuffer.allocate(total);
+                    }
+                    int at = chunk.position();
+                    encode(chunk, seq, e.timestamp(), chain, r.events.size(), i, e.revision(), id, type, e.payload(), sha, crc);
+                    chain = new byte[CHAIN_SIZE];
+                    chunk.get(at + CHAIN_OFFSET, chain);
+                    if (pos - lastIndexed >= SegmentScan.INDEX_INTERVAL) {
+                        newIndex.add(new long[] {seq, pos});
+                        lastIndexed = pos;
+                    }
+                    pos += total;
                 }
-                int at = chunk.position();
-                encode(chunk, first + i, e.timestamp(), chain, events.size(), i, e.revision(), id, type, e.payload(), sha, crc);
-                chain = new byte[CHAIN_SIZE];
-                chunk.get(at + CHAIN_OFFSET, chain);
-                if (pos - lastIndexed >= SegmentScan.INDEX_INTERVAL) {
-                    newIndex.add(new long[] {first + i, pos});
-                    lastIndexed = pos;
-                }
-                pos += total;
             }
             writeFully(chunk, chunkPos);
             active.force(false);
+            syncs++;
             for (long[] ix : newIndex) seg.index.put(ix[0], ix[1]);
-            committed = new Committed(first + events.size() - 1, base, pos, chain, events.get(events.size() - 1).timestamp());
-            return first;
+            List<Pending> lastBatch = group.get(group.size() - 1).events;
+            committed = new Committed(seq - 1, base, pos, chain, lastBatch.get(lastBatch.size() - 1).timestamp());
         } catch (IOException | RuntimeException e) {
+            for (Request r : group) r.error = e;
             try {
-                active.truncate(committed.end);
-            } catch (IOException | RuntimeException ignored) { }
-            if (e instanceof RuntimeException re) throw re;
-            throw new UncheckedIOException("append to event log failed; batch " + batchId + " discarded", (IOException) e);
+                if (active != null && !closed) active.truncate(startEnd);
+            } catch (IOException | RuntimeException t) {
+                broken = t.toString();
+            }
+        } finally {
+            for (Request r : group) r.done = true;
         }
     }
 
@@ -420,15 +476,17 @@ public final class SegmentLog implements AutoCloseable {
     static String hex(byte[] b) { return HexFormat.of().formatHex(b); }
 
     @Override
-    public synchronized void close() {
-        if (closed) return;
-        closed = true;
-        try {
-            if (active != null) active.close();
-            if (lock != null) lock.release();
-            if (lockChannel != null) lockChannel.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("closing event log " + dir, e);
+    public void close() {
+        synchronized (writeLock) {
+            if (closed) return;
+            closed = true;
+            try {
+                if (active != null) active.close();
+                if (lock != null) lock.release();
+                if (lockChannel != null) lockChannel.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("closing event log " + dir, e);
+            }
         }
     }
 }

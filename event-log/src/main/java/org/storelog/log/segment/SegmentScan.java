@@ -54,8 +54,10 @@ final class SegmentScan {
             if (st == RecordReader.Status.END) break;
             if (st != RecordReader.Status.RECORD) {
                 long bad = r.positionOfCurrent();
-                if (st != RecordReader.Status.TRUNCATED && validRecordAfter(ch, bad, limit)) {
-                    String why = st == RecordReader.Status.BAD_CRC ? "CRC32C mismatch" : "invalid record length";
+                if (validRecordAfter(ch, bad, limit)) {
+                    String why = st == RecordReader.Status.BAD_CRC ? "CRC32C mismatch"
+                            : st == RecordReader.Status.BAD_LENGTH ? "invalid record length"
+                            : "record length runs past the end of the file";
                     return new Result(committedEnd, lastSeq, committedChain, lastTs, committedRecords, 0,
                             new Problem(expectedSeq, bad, why));
                 }

@@ -222,4 +222,59 @@ class SegmentLogTest {
             assertNull(log.chainAt(log.lastSequence() + 1));
         }
     }
+
+    @Test
+    void concurrentAppenders_shareFsyncsButKeepEveryBatchWholeAndContiguous() throws Exception {
+        int threads = 6, perThread = 40;
+        java.util.Map<String, Long> firstOf = new java.util.concurrent.ConcurrentHashMap<>();
+        try (SegmentLog log = SegmentLog.openWriter(dir(), SegmentLog.Options.defaults().withSegmentBytes(20_000))) {
+            List<Thread> ts = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int tt = t;
+                ts.add(new Thread(() -> {
+                    for (int k = 0; k < perThread; k++) {
+                        int b = tt * perThread + k;
+                        firstOf.put("batch-" + b, appendBatch(log, b));
+                    }
+                }));
+            }
+            ts.forEach(Thread::start);
+            for (Thread t : ts) t.join();
+            List<Raw> all = readAll(log);
+            int expectedEvents = 0;
+            for (int b = 0; b < threads * perThread; b++) {
+                List<org.storelog.domain.event.StoreEvent> events = batchEvents(b);
+                long first = firstOf.get("batch-" + b);
+                for (int i = 0; i < events.size(); i++) {
+                    Raw r = all.get((int) first + i);
+                    assertEquals("batch-" + b, r.batchId());
+                    assertEquals(events.get(i), r.event());
+                }
+                expectedEvents += events.size();
+            }
+            assertEquals(expectedEvents, all.size());
+            assertTrue(log.verify().ok());
+            assertTrue(log.syncCount() <= threads * perThread);
+            System.out.println("group commit: " + threads * perThread + " batches, " + log.syncCount() + " fsyncs");
+        }
+    }
+
+    @Test
+    void damagedLengthFieldInTheMiddle_isDamageNotATornTail_soNothingIsTruncated() throws Exception {
+        try (SegmentLog log = SegmentLog.openWriter(dir(), SegmentLog.Options.defaults())) {
+            for (int b = 0; b < 20; b++) appendBatch(log, b);
+        }
+        Path seg = segmentFiles(dir()).get(0);
+        long size = Files.size(seg);
+        long at = offsetOf(seg, 30);
+        flipByte(seg, at + 1); // length now runs far past the end of the file
+        var ex = assertThrows(LogException.CorruptLogException.class,
+                () -> SegmentLog.openWriter(dir(), SegmentLog.Options.defaults()));
+        assertEquals(30, ex.sequence());
+        assertEquals(at, ex.offset());
+        assertEquals(size, Files.size(seg), "a writer must not truncate damaged data");
+        try (SegmentLog reader = SegmentLog.openReader(dir())) {
+            assertEquals(30, reader.verify().firstBadSequence());
+        }
+    }
 }
