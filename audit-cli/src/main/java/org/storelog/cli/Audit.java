@@ -7,11 +7,19 @@ import picocli.CommandLine.Option;
 
 /** Entry point of the {@code audit} command. */
 @Command(name = "audit", mixinStandardHelpOptions = true, version = "storelog 0.1.0",
-        description = "Event-sourced Nix-compatible store and reproducibility auditor.",
-        subcommands = {InitCommand.class, ImportCommand.class, QueryCommand.class, HistoryCommand.class,
-                ReplayCommand.class, DrvCommand.class, KeyCommand.class, NarinfoCommand.class,
-                HashCommand.class, NarCommand.class, LogCommand.class})
+        description = "Event-sourced Nix-compatible store and reproducibility auditor.")
 public final class Audit implements Runnable {
+    /**
+     * Every subcommand, in help order. Kept on a marker class rather than on {@code Audit} so that
+     * picocli builds only the model of the subcommand a run uses (building all of them costs more
+     * start-up time than a whole query).
+     */
+    @Command(name = "commands",
+            subcommands = {InitCommand.class, ImportCommand.class, QueryCommand.class, HistoryCommand.class,
+                    ReplayCommand.class, DrvCommand.class, KeyCommand.class, NarinfoCommand.class,
+                    HashCommand.class, NarCommand.class, LogCommand.class})
+    static final class Commands {}
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--state", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
@@ -28,8 +36,29 @@ public final class Audit implements Runnable {
         return ((Audit) spec.root().userObject()).stateDir();
     }
 
-    /** The configured command line: exit codes per {@link ExitCodes}. */
+    /** The configured command line with every subcommand: exit codes per {@link ExitCodes}. */
     public static CommandLine commandLine() { return ExitCodes.commandLine(new Audit()); }
+
+    /** Adds the subcommand {@code args} names, or all of them when it names none (help, usage, errors). */
+    static CommandLine addSubcommands(CommandLine cl, String[] args) {
+        Class<?>[] all = Commands.class.getAnnotation(Command.class).subcommands();
+        String wanted = args == null ? null : commandName(args);
+        if (wanted != null)
+            for (Class<?> c : all)
+                if (c.getAnnotation(Command.class).name().equals(wanted)) return cl.addSubcommand(c);
+        for (Class<?> c : all) cl.addSubcommand(c);
+        return cl;
+    }
+
+    /** The first argument that is not a root option (or an option's value). */
+    private static String commandName(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--state")) i++;
+            else if (!a.startsWith("-")) return a;
+        }
+        return null;
+    }
 
     @Override public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());
@@ -37,6 +66,6 @@ public final class Audit implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(addSubcommands(ExitCodes.install(new CommandLine(new Audit())), args).execute(args));
     }
 }

@@ -48,7 +48,10 @@ public final class ExitCodes {
     }
 
     /** The root command line with the handlers installed (they apply to every subcommand). */
-    public static CommandLine commandLine(Object root) { return install(new CommandLine(root)); }
+    public static CommandLine commandLine(Object root) {
+        CommandLine cl = install(new CommandLine(root));
+        return root instanceof Audit ? Audit.addSubcommands(cl, null) : cl;
+    }
 
     /** Installs the handlers on {@code cl}. */
     public static CommandLine install(CommandLine cl) {
