@@ -13,7 +13,8 @@ public final class Audit implements Runnable {
     @Override public void run() { spec.commandLine().usage(System.err); }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        var fast = HashCommand.fastPath(args);
+        System.exit(fast.isPresent() ? fast.getAsInt() : commandLine().execute(args));
     }
 
     /** The root command line with exit codes mapped ({@link ExitCodes}). */
