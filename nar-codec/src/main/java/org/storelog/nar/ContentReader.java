@@ -26,8 +26,11 @@ final class ContentReader implements AutoCloseable {
     static final int BATCH_FILES = 64;
     static final int CHUNK = 256 << 10;
 
-    private static final ExecutorService POOL = Executors.newFixedThreadPool(
-            Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+    /** Read-ahead threads: {@code -Dstorelog.nar.readers=N}, default the number of CPUs (at least 2). */
+    static final int READERS = Integer.getInteger("storelog.nar.readers",
+            Math.max(2, Runtime.getRuntime().availableProcessors()));
+
+    private static final ExecutorService POOL = Executors.newFixedThreadPool(READERS, r -> {
                 Thread t = new Thread(r, "nar-read-ahead");
                 t.setDaemon(true);
                 return t;
