@@ -22,6 +22,10 @@ command -v nix-hash >/dev/null || { echo "nix-hash is not installed" >&2; exit 1
 if [ ! -f "$here/audit-cli/target/audit-cli.jar" ]; then
   (cd "$here" && mvn -o -q -B -pl audit-cli -am package -DskipTests)
 fi
+# The launcher's class-data archive is only valid for the jar it was made with; the JVM
+# ignores (and does not replace) a stale one, so drop it and let the warm-up run recreate it.
+jsa="$here/audit-cli/target/audit.jsa"
+if [ -f "$jsa" ] && [ "$jsa" -ot "$here/audit-cli/target/audit-cli.jar" ]; then rm -f "$jsa"; fi
 
 if [ ! -f "$dir/big.bin" ] || [ "$(stat -c %s "$dir/big.bin")" != 1073741824 ]; then
   echo "creating $dir/big.bin (1 GiB)" >&2

@@ -66,6 +66,8 @@ public final class Audit implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(addSubcommands(ExitCodes.install(new CommandLine(new Audit())), args).execute(args));
+        var fast = HashCommand.fastPath(args);
+        System.exit(fast.isPresent() ? fast.getAsInt()
+                : addSubcommands(ExitCodes.install(new CommandLine(new Audit())), args).execute(args));
     }
 }

@@ -26,8 +26,11 @@ final class ContentReader implements AutoCloseable {
     static final int BATCH_FILES = 64;
     static final int CHUNK = 256 << 10;
 
-    private static final ExecutorService POOL = Executors.newFixedThreadPool(
-            Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+    /** Read-ahead threads: {@code -Dstorelog.nar.readers=N}, default the number of CPUs (at least 2). */
+    static final int READERS = Integer.getInteger("storelog.nar.readers",
+            Math.max(2, Runtime.getRuntime().availableProcessors()));
+
+    private static final ExecutorService POOL = READERS <= 0 ? null : Executors.newFixedThreadPool(READERS, r -> {
                 Thread t = new Thread(r, "nar-read-ahead");
                 t.setDaemon(true);
                 return t;
@@ -54,7 +57,7 @@ final class ContentReader implements AutoCloseable {
     /** Writes the contents of the next file (which must be {@code r}) to {@code out}. */
     void next(FileTree.Regular r, OutputStream out) throws IOException {
         if (files.get(consumed) != r) throw new IllegalStateException("files consumed out of NAR order");
-        if (r.size() > SMALL) {
+        if (r.size() > SMALL || POOL == null) {
             stream(r, out);
             consumed++;
             fill();
@@ -77,6 +80,7 @@ final class ContentReader implements AutoCloseable {
     }
 
     private void fill() {
+        if (POOL == null) return;
         if (submitted < consumed) submitted = consumed;
         while (submitted < files.size() && bytesAhead < WINDOW_BYTES) {
             int start = submitted;
@@ -156,7 +160,8 @@ final class ContentReader implements AutoCloseable {
     }
 
     private static long copy(FileChannel ch, OutputStream out, long limit) throws IOException {
-        byte[] buf = new byte[CHUNK];
+        // Sized to the file (plus one byte to see its end), at most CHUNK.
+        byte[] buf = new byte[(int) Math.max(1, Math.min(CHUNK, Math.min(limit, ch.size() + 1)))];
         ByteBuffer bb = ByteBuffer.wrap(buf);
         long total = 0;
         int n;
