@@ -13,8 +13,7 @@ in rec {
     printf '#!/bin/sh\necho x\n' > $out/bin/run; busybox chmod 755 $out/bin/run
     busybox touch $out/empty-file
     echo data > $out/a/b/c
-    busybox ln -s a/b/c $out/link; busybox ln -s /nonexistent $out/dangling
-    busybox chmod 4755 $out/bin/run'';
+    busybox ln -s a/b/c $out/link; busybox ln -s /nonexistent $out/dangling'';
   leaf = mk "leaf" ''echo leaf > $out'';
   runtimeRef = mk "runtime-ref" ''busybox mkdir $out; echo ${leaf} > $out/ref'';
   selfRef = mk "self-ref" ''busybox mkdir $out; echo $out > $out/me'';
@@ -34,6 +33,7 @@ in rec {
   peek = mk "peek" ''if [ -e ${stateDir}/config.json ] || [ -e ${stateDir} ]; then echo visible > $out; else echo hidden > $out; fi'';
   # Bad input.
   otherSystem = derivation (sh "true" // { name = "other-system"; system = "riscv64-plan9"; });
-  builderOutside = derivation (sh "true" // { name = "builder-outside"; builder = builtins.unsafeDiscardStringContext "${busybox}/busybox"; });
+  builderOutside = derivation { name = "builder-outside"; system = builtins.currentSystem; args = [ "sh" "-ec" "true" ];
+    builder = builtins.unsafeDiscardStringContext "${busybox}/busybox"; };
   missingInput = mk "missing-input" ''busybox cat ${builtins.toFile "extra-src" "not in our store"} > $out'';
 }
