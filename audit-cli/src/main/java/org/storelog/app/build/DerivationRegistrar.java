@@ -53,7 +53,7 @@ public final class DerivationRegistrar {
      */
     public String create(Derivation withoutPaths) throws IOException {
         store.requireStandalone("creating a derivation");
-        requireInputsValid(withoutPaths);
+        requireInputsValid(withoutPaths, Set.of());
         Derivation filled = OutputPaths.fill(withoutPaths, hasher(store));
         byte[] text = ATermWriter.write(dir, filled).getBytes(StandardCharsets.UTF_8);
         return register(filled, text);
@@ -67,19 +67,29 @@ public final class DerivationRegistrar {
      */
     public String importFile(Path file) throws IOException {
         store.requireStandalone("adding a derivation");
+        List<StoreEvent> batch = new ArrayList<>();
+        String path;
+        synchronized (store) {
+            path = importInto(file, batch, new java.util.HashSet<>());
+            if (!batch.isEmpty()) store.commit(batch); // the whole graph of .drv files in one batch
+        }
+        return path;
+    }
+
+    private String importInto(Path file, List<StoreEvent> batch, Set<String> pending) throws IOException {
         Derivation d = DrvFiles.read(dir, file);
         byte[] bytes = Files.readAllBytes(file);
         StorePath path = StorePaths.makeTextPath(dir, d.name() + StorePath.DRV_EXTENSION, Hash.sha256(bytes), d.references());
         String abs = path.absolute(dir);
-        if (store.view().isValid(abs)) return abs;
+        if (store.view().isValid(abs) || pending.contains(abs)) return abs;
         Path parent = file.toAbsolutePath().getParent();
         for (StorePath in : d.inputDrvs().keySet()) {
             String inAbs = in.absolute(dir);
-            if (store.view().isValid(inAbs) || parent == null) continue;
+            if (store.view().isValid(inAbs) || pending.contains(inAbs) || parent == null) continue;
             Path sibling = parent.resolve(in.baseName());
-            if (Files.isRegularFile(sibling)) importFile(sibling);
+            if (Files.isRegularFile(sibling)) importInto(sibling, batch, pending);
         }
-        requireInputsValid(d);
+        requireInputsValid(d, pending);
         List<String> wrong = new ArrayList<>();
         for (OutputCheck c : OutputPaths.check(d, hasher(store)))
             if (!c.matches())
@@ -88,31 +98,41 @@ public final class DerivationRegistrar {
         if (!wrong.isEmpty())
             throw new BuildException(BuildException.Reason.WRONG_OUTPUT_PATHS, 64,
                     file + " is not a correct derivation: " + String.join("; ", wrong));
-        return register(d, bytes);
-    }
-
-    private String register(Derivation d, byte[] text) throws IOException {
-        StorePath path = StorePaths.makeTextPath(dir, d.name() + StorePath.DRV_EXTENSION, Hash.sha256(text), d.references());
-        String abs = path.absolute(dir);
-        synchronized (store) {
-            if (store.view().isValid(abs)) return abs;
-            Path host = store.config().physical(abs);
-            StoreFiles.writeFile(host, text);
-            var digest = NarHasher.hashTree(host, Set.of());
-            List<String> refs = d.references().stream().map(p -> p.absolute(dir)).toList();
-            Map<String, String> outputs = new TreeMap<>();
-            d.outputs().forEach((name, o) -> outputs.put(name, o.path().orElseThrow().absolute(dir)));
-            List<StoreEvent> batch = new ArrayList<>();
-            batch.add(new StoreEvent.PathRegistered(abs, digest.narHash().toPrefixedNix32(), digest.narSize(), refs, null,
-                    "text:" + Hash.sha256(text).toPrefixedNix32(), List.of(), Instant.now().getEpochSecond(), Origin.TEXT));
-            batch.add(new StoreEvent.DerivationOutputsDeclared(abs, new LinkedHashMap<>(outputs)));
-            store.commit(batch);
-        }
+        batch.addAll(write(d, bytes));
+        pending.add(abs);
         return abs;
     }
 
+    private String register(Derivation d, byte[] text) throws IOException {
+        synchronized (store) {
+            List<StoreEvent> events = write(d, text);
+            if (!events.isEmpty()) store.commit(events);
+            return textPath(d, text);
+        }
+    }
+
+    private String textPath(Derivation d, byte[] text) {
+        return StorePaths.makeTextPath(dir, d.name() + StorePath.DRV_EXTENSION, Hash.sha256(text), d.references()).absolute(dir);
+    }
+
+    /** Writes the file into the physical store; returns the events registering it (none if already valid). */
+    private List<StoreEvent> write(Derivation d, byte[] text) throws IOException {
+        String abs = textPath(d, text);
+        if (store.view().isValid(abs)) return List.of();
+        Path host = store.config().physical(abs);
+        StoreFiles.writeFile(host, text);
+        var digest = NarHasher.hashTree(host, Set.of());
+        List<String> refs = d.references().stream().map(p -> p.absolute(dir)).toList();
+        Map<String, String> outputs = new TreeMap<>();
+        d.outputs().forEach((name, o) -> outputs.put(name, o.path().orElseThrow().absolute(dir)));
+        return List.of(
+                new StoreEvent.PathRegistered(abs, digest.narHash().toPrefixedNix32(), digest.narSize(), refs, null,
+                        "text:" + Hash.sha256(text).toPrefixedNix32(), List.of(), Instant.now().getEpochSecond(), Origin.TEXT),
+                new StoreEvent.DerivationOutputsDeclared(abs, new LinkedHashMap<>(outputs)));
+    }
+
     /** Every input source and every needed output of an input derivation must be valid. */
-    void requireInputsValid(Derivation d) {
+    void requireInputsValid(Derivation d, Set<String> pending) {
         List<String> missing = new ArrayList<>();
         for (StorePath src : d.inputSrcs()) {
             String p = src.absolute(dir);
@@ -120,7 +140,7 @@ public final class DerivationRegistrar {
         }
         for (StorePath in : d.inputDrvs().keySet()) {
             String p = in.absolute(dir);
-            if (!store.view().isValid(p)) missing.add("input derivation " + p + " is not valid in this store");
+            if (!store.view().isValid(p) && !pending.contains(p)) missing.add("input derivation " + p + " is not valid in this store");
         }
         if (!missing.isEmpty())
             throw new BuildException(BuildException.Reason.MISSING_INPUT, String.join("; ", missing)
