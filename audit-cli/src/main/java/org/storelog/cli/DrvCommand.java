@@ -29,9 +29,10 @@ import picocli.CommandLine.Parameters;
 /** {@code audit drv …}: inspect {@code .drv} files and recompute their paths as Nix does. */
 @Command(name = "drv", mixinStandardHelpOptions = true,
         description = "Inspect store derivations (.drv files) and recompute their paths.",
-        subcommands = {DrvCommand.Show.class, DrvCommand.Outputs.class, DrvCommand.PathCmd.class})
+        subcommands = {DrvCommand.Show.class, DrvCommand.Outputs.class, DrvCommand.PathCmd.class, DrvCreateCommand.class})
 public final class DrvCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.ParentCommand Audit audit;
 
     @Override public void run() { spec.commandLine().usage(spec.commandLine().getErr()); }
 

@@ -42,6 +42,8 @@ public final class ExitCodes {
         if (e instanceof NarFormatException) return USAGE;
         if (e instanceof NoSuchFileException || e instanceof AccessDeniedException) return USAGE;
         if (e instanceof org.storelog.domain.drv.InvalidDerivationException) return FAILURE;
+        // no bubblewrap or user namespaces: the message says what to install or enable
+        if (e instanceof org.storelog.sandbox.SandboxException) return FAILURE;
         if (e instanceof IllegalArgumentException) return USAGE;
         if (e instanceof IOException) return FAILURE;
         return INTERNAL;

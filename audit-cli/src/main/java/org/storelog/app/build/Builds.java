@@ -1,0 +1,236 @@
+package org.storelog.app.build;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.storelog.app.Store;
+import org.storelog.domain.drv.Derivation;
+import org.storelog.domain.drv.DrvFiles;
+import org.storelog.domain.event.StoreEvent;
+import org.storelog.domain.event.StoreEvent.Origin;
+import org.storelog.domain.store.StoreDir;
+import org.storelog.sandbox.Limits;
+import org.storelog.sandbox.SandboxRunner;
+import org.storelog.sandbox.Variation;
+
+/**
+ * {@code audit build}: builds registered derivations and what they need, input derivations first,
+ * up to {@code jobs} at a time, and records each build: {@code BuildStarted}, then one batch of
+ * {@code PathRegistered(BUILT)}… + {@code BuildSucceeded}, or {@code BuildFailed} with the reason.
+ * Outputs move from the build's scratch directory into the physical store by rename. Derivations
+ * whose outputs are all valid are not built. After a failure no new build starts (as Nix without
+ * {@code --keep-going}); running ones finish and are recorded.
+ */
+public final class Builds {
+    /** Command-line knobs. */
+    public record Options(int jobs, boolean keepFailed, Limits limits) {}
+
+    /** One failed derivation: why, and the kept build directory if any. */
+    public record Failure(String drvPath, String reason, Path keptBuildDir, List<String> logTail) {}
+
+    /** Outputs of the requested derivations (name → path, per derivation), failures, how many were built. */
+    public record Report(Map<String, Map<String, String>> outputs, List<Failure> failures, int built) {
+        public boolean ok() { return failures.isEmpty(); }
+    }
+
+    private final Store store;
+    private final StoreDir dir;
+    private final DerivationBuilder builder;
+    private final SandboxRunner runner;
+    private final BuildLogs logs;
+    private final PrintStream progress;
+
+    public Builds(Store store, SandboxRunner runner, PrintStream progress) {
+        this.store = store;
+        this.dir = StoreDir.of(store.config().storeDir());
+        this.runner = runner;
+        this.builder = new DerivationBuilder(store.view(), store.config(), runner);
+        this.logs = new BuildLogs(store.state());
+        this.progress = progress;
+    }
+
+    public DerivationBuilder builder() { return builder; }
+
+    /** Builds {@code drvPaths} (registered derivations) and their missing inputs. */
+    public Report build(List<String> drvPaths, Options opts) throws IOException {
+        store.requireStandalone("building");
+        Map<String, Derivation> plan = new LinkedHashMap<>();
+        Map<String, List<String>> deps = new TreeMap<>();
+        for (String p : drvPaths) plan(p, plan, deps);
+        if (!plan.isEmpty()) runner.checkAvailable();
+        for (var e : plan.entrySet()) builder.preflight(e.getKey(), e.getValue(), builder::outputsOf);
+
+        List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean stop = new AtomicBoolean();
+        int[] built = {0};
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, opts.jobs()));
+        try {
+            Map<String, CompletableFuture<Boolean>> futures = new TreeMap<>();
+            for (String p : plan.keySet()) schedule(p, plan, deps, futures, pool, opts, failures, stop, built);
+            CompletableFuture.allOf(futures.values().toArray(CompletableFuture[]::new)).join();
+        } finally {
+            pool.shutdown();
+        }
+        Map<String, Map<String, String>> outputs = new LinkedHashMap<>();
+        for (String p : drvPaths) outputs.put(p, builder.outputsOf(p));
+        return new Report(outputs, List.copyOf(failures), built[0]);
+    }
+
+    /** Depth-first: a derivation is planned if one of its outputs is not valid; then its inputs likewise. */
+    private void plan(String drvPath, Map<String, Derivation> plan, Map<String, List<String>> deps) throws IOException {
+        if (plan.containsKey(drvPath)) return;
+        Deque<String> todo = new ArrayDeque<>(List.of(drvPath));
+        while (!todo.isEmpty()) {
+            String p = todo.pop();
+            if (plan.containsKey(p)) continue;
+            if (!store.view().isValid(p))
+                throw new BuildException(BuildException.Reason.MISSING_INPUT, "derivation " + p + " is not valid in this store");
+            Map<String, String> outs = builder.outputsOf(p);
+            if (!outs.isEmpty() && outs.values().stream().allMatch(store.view()::isValid)) continue;
+            Derivation d = DrvFiles.read(dir, store.config().physical(p));
+            plan.put(p, d);
+            List<String> mine = new ArrayList<>();
+            for (var in : d.inputDrvs().entrySet()) {
+                String inPath = in.getKey().absolute(dir);
+                Map<String, String> inOuts = builder.outputsOf(inPath);
+                boolean needed = in.getValue().stream().anyMatch(n -> inOuts.get(n) == null || !store.view().isValid(inOuts.get(n)));
+                if (needed) {
+                    mine.add(inPath);
+                    todo.push(inPath);
+                }
+            }
+            deps.put(p, mine);
+        }
+    }
+
+    private CompletableFuture<Boolean> schedule(String p, Map<String, Derivation> plan, Map<String, List<String>> deps,
+                                                Map<String, CompletableFuture<Boolean>> futures, ExecutorService pool,
+                                                Options opts, List<Failure> failures, AtomicBoolean stop, int[] built) {
+        CompletableFuture<Boolean> existing = futures.get(p);
+        if (existing != null) return existing;
+        List<CompletableFuture<Boolean>> before = new ArrayList<>();
+        for (String d : deps.getOrDefault(p, List.of()))
+            before.add(schedule(d, plan, deps, futures, pool, opts, failures, stop, built));
+        CompletableFuture<Boolean> f = CompletableFuture.allOf(before.toArray(CompletableFuture[]::new))
+                .thenApplyAsync(v -> {
+                    if (stop.get() || before.stream().anyMatch(b -> !b.join())) return false;
+                    try {
+                        boolean ok = buildOne(p, plan.get(p), opts, failures);
+                        if (ok) synchronized (built) { built[0]++; }
+                        else stop.set(true);
+                        return ok;
+                    } catch (IOException | RuntimeException e) {
+                        stop.set(true);
+                        failures.add(new Failure(p, e.getMessage() == null ? e.toString() : e.getMessage(), null, List.of()));
+                        return false;
+                    }
+                }, pool);
+        futures.put(p, f);
+        return f;
+    }
+
+    private boolean buildOne(String drvPath, Derivation d, Options opts, List<Failure> failures) throws IOException {
+        builder.inputClosure(drvPath, d); // bad input: an exception, before anything is recorded
+        String buildId = UUID.randomUUID().toString();
+        Path work = store.state().resolve("builds").resolve(buildId);
+        Path scratch = work.resolve("scratch");
+        Path buildDir = work.resolve("build");
+        Files.createDirectories(work);
+        progress.println("building '" + drvPath + "'...");
+        synchronized (store) {
+            store.commit(List.of(new StoreEvent.BuildStarted(drvPath, buildId, Variation.NONE.describe())));
+        }
+        DerivationBuilder.Result r;
+        LogTail tail = new LogTail();
+        try (OutputStream log = logs.create(drvPath, buildId); OutputStream tee = new Tee(log, tail)) {
+            r = builder.build(new DerivationBuilder.Request(drvPath, d, Variation.NONE, scratch, buildDir, opts.limits(), 0), tee);
+        } catch (RuntimeException e) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            synchronized (store) {
+                store.commit(List.of(new StoreEvent.BuildFailed(drvPath, buildId, why, 0)));
+            }
+            StoreFiles.removeTree(work);
+            throw e;
+        }
+        long ms = r.duration().toMillis();
+        if (!r.succeeded()) {
+            Path kept = null;
+            if (opts.keepFailed()) kept = buildDir;
+            else StoreFiles.removeTree(work);
+            synchronized (store) {
+                store.commit(List.of(new StoreEvent.BuildFailed(drvPath, buildId, r.failure(), ms)));
+            }
+            failures.add(new Failure(drvPath, r.failure(), kept, tail.lines()));
+            return false;
+        }
+        try {
+            synchronized (store) {
+                List<StoreEvent> batch = new ArrayList<>();
+                Map<String, String> outs = new TreeMap<>();
+                long now = Instant.now().getEpochSecond();
+                for (DerivationBuilder.BuiltOutput o : r.outputs().values()) {
+                    outs.put(o.name(), o.path());
+                    if (store.view().isValid(o.path())) continue;
+                    StoreFiles.moveIntoStore(o.hostPath(), store.config().physical(o.path()));
+                    batch.add(new StoreEvent.PathRegistered(o.path(), o.narHash().toPrefixedNix32(), o.narSize(),
+                            o.references(), drvPath, o.ca(), List.of(), now, Origin.BUILT));
+                }
+                batch.add(new StoreEvent.BuildSucceeded(drvPath, buildId, outs, ms));
+                store.commit(batch);
+            }
+        } finally {
+            StoreFiles.removeTree(work);
+        }
+        return true;
+    }
+
+    /** Keeps the last lines of a build log, for error messages (Nix shows the last 10). */
+    static final class LogTail extends OutputStream {
+        private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+
+        @Override public synchronized void write(int b) { buf.write(b); trim(); }
+
+        @Override public synchronized void write(byte[] b, int off, int len) { buf.write(b, off, len); trim(); }
+
+        private void trim() {
+            if (buf.size() > 64 * 1024) {
+                byte[] all = buf.toByteArray();
+                buf.reset();
+                buf.write(all, all.length - 16 * 1024, 16 * 1024);
+            }
+        }
+
+        synchronized List<String> lines() {
+            List<String> l = List.of(buf.toString(StandardCharsets.UTF_8).split("\n"));
+            l = l.size() == 1 && l.get(0).isEmpty() ? List.of() : l;
+            return l.subList(Math.max(0, l.size() - 10), l.size());
+        }
+    }
+
+    private static final class Tee extends OutputStream {
+        private final OutputStream a, b;
+        Tee(OutputStream a, OutputStream b) { this.a = a; this.b = b; }
+        @Override public void write(int x) throws IOException { a.write(x); b.write(x); }
+        @Override public void write(byte[] x, int off, int len) throws IOException { a.write(x, off, len); b.write(x, off, len); }
+        @Override public void flush() throws IOException { a.flush(); }
+        @Override public void close() throws IOException { a.flush(); }
+    }
+}

@@ -1,0 +1,106 @@
+package org.storelog.cli;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.storelog.app.Store;
+import org.storelog.app.build.Builds;
+import org.storelog.app.build.DerivationRegistrar;
+import org.storelog.domain.drv.Derivation;
+import org.storelog.domain.drv.DrvFiles;
+import org.storelog.domain.store.StoreDir;
+import org.storelog.sandbox.Limits;
+import org.storelog.sandbox.SandboxRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "build", mixinStandardHelpOptions = true,
+        description = {"Build derivations in a sandbox like Nix's and register their outputs; print the output paths "
+                + "on stdout (as nix-build does).",
+                "A DRV may be a .drv file not yet in the store: it is added as a text path (input derivations found "
+                        + "next to it are added too; input sources must already be in the store).",
+                "Standalone stores only."})
+final class BuildCommand implements Callable<Integer> {
+    @ParentCommand Audit audit;
+
+    @Parameters(arity = "1..*", paramLabel = "DRV") List<String> drvs;
+
+    @Option(names = {"-j", "--jobs"}, defaultValue = "1", description = "Builds run in parallel (default 1).") int jobs;
+
+    @Option(names = "--keep-failed", description = "Keep the build directory of a failed build and say where.") boolean keepFailed;
+
+    @Option(names = "--timeout", paramLabel = "S", defaultValue = "0", description = "Kill a build after S seconds (0: no limit).")
+    long timeout;
+
+    @Option(names = "--max-silent-time", paramLabel = "S", defaultValue = "0",
+            description = "Kill a build that prints nothing for S seconds (0: no limit).")
+    long maxSilent;
+
+    @Override
+    public Integer call() throws Exception {
+        if (jobs < 1) throw new org.storelog.app.StoreException(ExitCodes.USAGE, "--jobs must be at least 1");
+        if (timeout < 0 || maxSilent < 0)
+            throw new org.storelog.app.StoreException(ExitCodes.USAGE, "--timeout and --max-silent-time must not be negative");
+        try (Store store = Store.open(audit.state(), true)) {
+            store.requireStandalone("building");
+            Builds builds = new Builds(store, new SandboxRunner(), System.err);
+            StoreDir dir = StoreDir.of(store.config().storeDir());
+            List<String> paths = new ArrayList<>();
+            for (String arg : drvs) {
+                Path file = Path.of(arg);
+                boolean inStore = store.view().isValid(arg)
+                        || (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && isUnder(file, store.config().physicalStore())
+                        && store.view().isValid(StoreArgs.storePath(store.config(), arg)));
+                if (inStore) {
+                    paths.add(StoreArgs.storePath(store.config(), arg));
+                    continue;
+                }
+                if (!Files.isRegularFile(file))
+                    throw new org.storelog.app.StoreException(ExitCodes.USAGE, "'" + arg
+                            + "' is neither a derivation in the store nor a .drv file");
+                Derivation d = DrvFiles.read(dir, file);
+                Path parent = file.toAbsolutePath().getParent();
+                builds.builder().preflight(arg, d, in -> {
+                    var outs = builds.builder().outputsOf(in);
+                    if (!outs.isEmpty() || parent == null) return outs;
+                    try {
+                        var m = new java.util.TreeMap<String, String>();
+                        Path sib = parent.resolve(in.substring(in.lastIndexOf('/') + 1));
+                        if (Files.isRegularFile(sib))
+                            DrvFiles.read(dir, sib).outputs().forEach((n, o) -> o.path().ifPresent(p -> m.put(n, p.absolute(dir))));
+                        return m;
+                    } catch (java.io.IOException e) {
+                        return outs;
+                    }
+                });
+                paths.add(new DerivationRegistrar(store).importFile(file));
+            }
+            Builds.Report report = builds.build(paths, new Builds.Options(jobs, keepFailed,
+                    new Limits(Duration.ofSeconds(timeout), Duration.ofSeconds(maxSilent))));
+            for (Builds.Failure f : report.failures()) {
+                System.err.println("error: " + f.reason());
+                if (!f.logTail().isEmpty()) {
+                    System.err.println("last " + f.logTail().size() + " log lines:");
+                    f.logTail().forEach(l -> System.err.println("> " + l));
+                }
+                if (f.keptBuildDir() != null) System.err.println("note: keeping build directory '" + f.keptBuildDir() + "'");
+            }
+            if (!report.ok()) {
+                System.err.println("error: build of " + String.join(", ", paths) + " failed");
+                return ExitCodes.FAILURE;
+            }
+            for (var outs : report.outputs().values()) outs.values().forEach(System.out::println);
+        }
+        return ExitCodes.OK;
+    }
+
+    private static boolean isUnder(Path file, String dir) {
+        return file.toAbsolutePath().normalize().toString().startsWith(dir + "/");
+    }
+}

@@ -1,0 +1,110 @@
+package org.storelog.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.storelog.app.Store;
+import org.storelog.app.StoreConfig;
+import org.storelog.testsupport.ExternalTools;
+
+/** {@code audit build} limits and refusals, with derivations written by {@code audit drv create} (no Nix needed). */
+class BuildCommandTest {
+    @TempDir Path tmp;
+
+    CliRunner standalone() throws Exception {
+        CliRunner audit = new CliRunner(tmp.resolve("state"));
+        assertEquals(0, audit.run("init", "--root", tmp.resolve("root").toString()).exit());
+        return audit;
+    }
+
+    String busybox(CliRunner audit) throws Exception {
+        Path bb = Files.createDirectories(tmp.resolve("src/busybox-static"));
+        Files.copy(Path.of("/usr/bin/busybox"), bb.resolve("busybox"));
+        return audit.run("add", bb.toString()).out().strip();
+    }
+
+    String drv(CliRunner audit, String bb, String name, String script) {
+        CliRunner.Result r = audit.run("drv", "create", "--name", name, "--builder", bb + "/busybox",
+                "--arg", "sh", "--arg", "-ec", "--arg", script, "--env", "PATH=" + bb);
+        assertEquals(0, r.exit(), r.err());
+        return r.out().strip();
+    }
+
+    @Test
+    void timeout_killsTheBuild_andRecordsBuildFailed() throws Exception {
+        ExternalTools.require("bwrap");
+        ExternalTools.require("/usr/bin/busybox");
+        CliRunner audit = standalone();
+        String d = drv(audit, busybox(audit), "sleeper", "busybox sleep 60; echo late > $out");
+        CliRunner.Result r = audit.run("build", "--timeout", "1", d);
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("timed out"), r.err());
+        try (Store s = Store.open(tmp.resolve("state"), false)) {
+            var last = s.view().lastBuild(d).orElseThrow();
+            assertFalse(last.succeeded());
+            assertTrue(last.reason().contains("timed out"));
+        }
+    }
+
+    @Test
+    void maxSilentTime_killsABuildThatSaysNothing() throws Exception {
+        ExternalTools.require("bwrap");
+        ExternalTools.require("/usr/bin/busybox");
+        CliRunner audit = standalone();
+        String d = drv(audit, busybox(audit), "quiet", "echo start; busybox sleep 60; echo late > $out");
+        CliRunner.Result r = audit.run("build", "--max-silent-time", "1", d);
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("without output"), r.err());
+    }
+
+    @Test
+    void dependentDerivations_buildInOrder_withTwoJobs_andRuntimeReferencesAreFound() throws Exception {
+        ExternalTools.require("bwrap");
+        ExternalTools.require("/usr/bin/busybox");
+        CliRunner audit = standalone();
+        String bb = busybox(audit);
+        String a = drv(audit, bb, "a", "echo a > $out");
+        String aOut = audit.run("query", "outputs", a).out().strip();
+        CliRunner.Result b = audit.run("drv", "create", "--name", "b", "--builder", bb + "/busybox", "--arg", "sh",
+                "--arg", "-ec", "--arg", "busybox cat " + aOut + " > $out; echo " + aOut + " >> $out", "--input-drv", a);
+        String c = drv(audit, bb, "c", "echo c > $out");
+        CliRunner.Result r = audit.run("build", "--jobs", "2", b.out().strip(), c);
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(2, r.lines().size());
+        String bOut = r.lines().get(0);
+        assertEquals("a\n" + aOut + "\n", Files.readString(tmp.resolve("root").resolve(bOut.substring(1))));
+        assertEquals(aOut + "\n", audit.run("query", "references", bOut).out());
+    }
+
+    @Test
+    void attachedStore_refusesToBuildOrAdd_andIsNeverWritten() throws Exception {
+        Path state = tmp.resolve("attached");
+        Path nixRoot = Files.createDirectories(tmp.resolve("nixroot/nix/store")).getParent().getParent();
+        Store.create(state, new StoreConfig("/nix/store", StoreConfig.ATTACHED, nixRoot.resolve("nix/store").toString(),
+                nixRoot.toString())).close();
+        CliRunner audit = new CliRunner(state);
+        Path drvFile = Files.writeString(tmp.resolve("x.drv"), "Derive([],[],[],\"x\",\"y\",[],[])");
+        CliRunner.Result build = audit.run("build", drvFile.toString());
+        assertEquals(1, build.exit());
+        assertTrue(build.err().contains("attached to Nix"), build.err());
+        CliRunner.Result add = audit.run("add", drvFile.toString());
+        assertEquals(1, add.exit());
+        assertTrue(add.err().contains("attached to Nix"), add.err());
+        try (var files = Files.list(nixRoot.resolve("nix/store"))) {
+            assertEquals(0, files.count());
+        }
+    }
+
+    @Test
+    void builtinBuilder_isRefusedClearly() throws Exception {
+        CliRunner audit = standalone();
+        Path f = Files.writeString(tmp.resolve("fetch.drv"), "Derive([(\"out\",\"/nix/store/00000000000000000000000000000000-f\",\"\",\"\")],"
+                + "[],[],\"builtin\",\"builtin:fetchurl\",[],[(\"out\",\"/nix/store/00000000000000000000000000000000-f\")])");
+        CliRunner.Result r = audit.run("build", f.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("builtin builders"), r.err());
+    }
+}

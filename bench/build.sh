@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Side by side with Nix, in one run: `audit build` vs `nix-build --option sandbox true` of
+#  (a) a graph of 20 small derivations (bench/graph20.nix, one command each),
+#  (b) a single trivial derivation (whole command: JVM start included),
+#  (c) the graph with `audit build --jobs 2` vs `--jobs 1` (speed-up).
+# Every round instantiates the graph with a new salt, so both tools build fresh outputs. Both build
+# the very same .drv files; `audit build` also adds them to its own store (a standalone store in a
+# temporary root, logical dir /nix/store). nix-build runs with --max-jobs 1 (its default here).
+# Usage: bench/build.sh [ROUNDS]   (default 5); prints medians and writes bench/results/build.txt
+# Needs: nix-bin, bubblewrap, busybox-static, and the CLI built (mvn -o -q -B -pl audit-cli -am package -DskipTests).
+set -euo pipefail
+here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+rounds="${1:-5}"
+audit="$here/bin/audit"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export AUDIT_STATE="$work/state"
+"$audit" init --root "$work/root" >/dev/null 2>&1
+mkdir -p "$work/src/busybox-static" && cp /usr/bin/busybox "$work/src/busybox-static/"
+"$audit" add "$work/src/busybox-static" >/dev/null 2>&1
+base="bench-$(date +%s)-$$"
+
+ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
+inst() { nix-instantiate "$here/bench/graph20.nix" --argstr salt "$base-$1" -A "$2" 2>/dev/null; }
+
+# warm-up: JVM class-data archive, busybox in the Nix store
+"$audit" build "$(inst warm single)" >/dev/null 2>&1
+nix-build --no-out-link --option sandbox true --option substitute false "$(inst warm single)" >/dev/null 2>&1
+
+declare -a ng ag ns as a1 a2
+for r in $(seq 1 "$rounds"); do
+  ng+=("$(ms nix-build --no-out-link --max-jobs 1 --option sandbox true --option substitute false "$(inst "n$r" top)")")
+  ag+=("$(ms "$audit" build "$(inst "a$r" top)")")
+  ns+=("$(ms nix-build --no-out-link --option sandbox true --option substitute false "$(inst "ns$r" single)")")
+  as+=("$(ms "$audit" build "$(inst "as$r" single)")")
+  a1+=("$(ms "$audit" build --jobs 1 "$(inst "j1-$r" top)")")
+  a2+=("$(ms "$audit" build --jobs 2 "$(inst "j2-$r" top)")")
+done
+m() { printf '%s\n' "$@" | median; }
+NG=$(m "${ng[@]}"); AG=$(m "${ag[@]}"); NS=$(m "${ns[@]}"); AS=$(m "${as[@]}"); A1=$(m "${a1[@]}"); A2=$(m "${a2[@]}")
+out="$here/bench/results/build.txt"
+mkdir -p "$(dirname "$out")"
+{
+  echo "bench/build.sh $rounds  ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo "median wall-clock ms over $rounds rounds, fresh outputs each round"
+  printf '%-46s %8s\n' "graph of 20 derivations, nix-build" "$NG"
+  printf '%-46s %8s\n' "graph of 20 derivations, audit build" "$AG"
+  printf '%-46s %8s\n' "single trivial derivation, nix-build" "$NS"
+  printf '%-46s %8s\n' "single trivial derivation, audit build" "$AS"
+  printf '%-46s %8s\n' "graph, audit build --jobs 1" "$A1"
+  printf '%-46s %8s\n' "graph, audit build --jobs 2" "$A2"
+  awk -v a="$A1" -v b="$A2" 'BEGIN { printf "%-46s %8.2fx\n", "--jobs 2 speed-up", a / b }'
+  echo "raw: nix-graph ${ng[*]} | audit-graph ${ag[*]} | nix-single ${ns[*]} | audit-single ${as[*]} | j1 ${a1[*]} | j2 ${a2[*]}"
+} | tee "$out"
