@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
         description = "Event-sourced Nix-compatible store and reproducibility auditor.",
         subcommands = {InitCommand.class, ImportCommand.class, QueryCommand.class, HistoryCommand.class,
                 ReplayCommand.class, DrvCommand.class, KeyCommand.class, NarinfoCommand.class,
-                HashCommand.class, NarCommand.class})
+                HashCommand.class, NarCommand.class, RootsCommand.class, GcCommand.class})
 public final class Audit implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
