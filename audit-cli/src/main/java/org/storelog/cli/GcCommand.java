@@ -23,10 +23,13 @@ final class GcCommand implements Callable<Integer> {
     @ParentCommand Audit audit;
 
     static final class KeepOptions {
-        @Option(names = "--keep-derivations", negatable = true, defaultValue = "true",
-                description = "Keep the deriver of a live output (default on).") boolean keepDerivations = true;
-        @Option(names = "--keep-outputs", negatable = true, defaultValue = "false",
-                description = "Keep the outputs of a live derivation (default off).") boolean keepOutputs;
+        @Option(names = "--keep-derivations", negatable = true,
+                description = "Keep the deriver of a live output (default on).") Boolean keepDerivationsFlag;
+        @Option(names = "--keep-outputs", negatable = true,
+                description = "Keep the outputs of a live derivation (default off).") Boolean keepOutputsFlag;
+
+        boolean keepDerivations() { return keepDerivationsFlag == null || keepDerivationsFlag; }
+        boolean keepOutputs() { return keepOutputsFlag != null && keepOutputsFlag; }
     }
 
     @picocli.CommandLine.Mixin KeepOptions keep = new KeepOptions();
@@ -38,7 +41,7 @@ final class GcCommand implements Callable<Integer> {
     public Integer call() {
         try (Store store = Store.open(audit.state(), !dryRun)) {
             if (!dryRun) store.requireStandalone("deleting store paths ('audit gc'; use --dry-run or 'audit gc impact')");
-            Collector.SweepResult r = Collector.sweep(store, keep.keepDerivations, keep.keepOutputs, maxFreed, dryRun);
+            Collector.SweepResult r = Collector.sweep(store, keep.keepDerivations(), keep.keepOutputs(), maxFreed, dryRun);
             if (dryRun) {
                 r.dead().forEach(System.out::println);
                 System.err.println(r.dead().size() + " dead paths, " + r.deadBytes() + " bytes would be freed");
@@ -66,7 +69,7 @@ final class GcCommand implements Callable<Integer> {
             try (Store store = Store.open(gc.audit.state(), false)) {
                 for (String n : remove)
                     if (!store.view().roots().containsKey(n)) throw new StoreException(64, "no root named '" + n + "'");
-                Impact.Report r = Impact.compute(store.view(), keep.keepDerivations, keep.keepOutputs,
+                Impact.Report r = Impact.compute(store.view(), keep.keepDerivations(), keep.keepOutputs(),
                         new LinkedHashSet<>(remove), top);
                 if (json) { Json.print(r); return 0; }
                 System.out.printf("total %d paths, %d bytes%n", r.totalCount(), r.totalBytes());
@@ -98,7 +101,7 @@ final class GcCommand implements Callable<Integer> {
         public Integer call() {
             try (Store store = Store.open(gc.audit.state(), false)) {
                 String p = StoreArgs.storePath(store.config(), path);
-                var chain = Why.chain(store.view(), p, keep.keepDerivations, keep.keepOutputs);
+                var chain = Why.chain(store.view(), p, keep.keepDerivations(), keep.keepOutputs());
                 if (json) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("path", p);
