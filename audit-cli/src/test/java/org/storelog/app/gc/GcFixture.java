@@ -10,24 +10,24 @@ import org.storelog.app.StoreConfig;
 import org.storelog.domain.event.StoreEvent;
 
 /** A standalone test store whose paths are files written under the physical store and registered. */
-final class GcFixture {
-    static final String ALPHABET = "0123456789abcdfghijklmnpqrsvwxyz";
-    static final String NAR_HASH = "sha256:1b8m03r63zqhnjf7l5wnldhh7c134ap5vpj0850ymkq1iyzicy5s";
+public final class GcFixture {
+    public static final String ALPHABET = "0123456789abcdfghijklmnpqrsvwxyz";
+    public static final String NAR_HASH = "sha256:1b8m03r63zqhnjf7l5wnldhh7c134ap5vpj0850ymkq1iyzicy5s";
 
-    static Store create(Path dir) {
+    public static Store create(Path dir) {
         StoreConfig cfg = new StoreConfig("/nix/store", StoreConfig.STANDALONE, dir.resolve("store").toString(), null);
         return Store.create(dir.resolve("state"), cfg);
     }
 
     /** A valid-looking store path for number {@code i} and {@code name}. */
-    static String path(int i, String name) {
+    public static String path(int i, String name) {
         StringBuilder sb = new StringBuilder();
         long v = i * 2654435761L + 12345;
         for (int k = 0; k < 32; k++) { sb.append(ALPHABET.charAt((int) Math.floorMod(v, 32))); v = v / 32 + k * 7 + i; }
         return "/nix/store/" + sb + "-" + name;
     }
 
-    static void register(Store store, String p, long size, List<String> refs, String deriver) {
+    public static void register(Store store, String p, long size, List<String> refs, String deriver) {
         try {
             Path f = store.config().physical(p);
             Files.createDirectories(f.getParent());
@@ -40,11 +40,11 @@ final class GcFixture {
                 1700000000L, StoreEvent.Origin.ADDED)));
     }
 
-    static void outputs(Store store, String drv, Map<String, String> outs) {
+    public static void outputs(Store store, String drv, Map<String, String> outs) {
         store.commit(List.of(new StoreEvent.DerivationOutputsDeclared(drv, outs)));
     }
 
-    static void root(Store store, String name, String p) {
+    public static void root(Store store, String name, String p) {
         store.commit(List.of(new StoreEvent.RootAdded(name, p)));
     }
 
