@@ -37,6 +37,9 @@ final class ImportCommand implements Callable<Integer> {
                 if (!store.config().attached())
                     throw new StoreException(64, "say what to import: --nix-db FILE or --dump-db FILE");
                 report = importer.importNixDb(store.config().nixDb(), progress);
+                int changed = org.storelog.app.gc.NixRoots.sync(store);
+                System.err.println("GC roots: " + changed + " change(s) recorded, "
+                        + store.view().roots().size() + " root(s)");
             } else if (source.nixDb != null) {
                 report = importer.importNixDb(source.nixDb, progress);
             } else {

@@ -59,6 +59,7 @@ final class InitCommand implements Callable<Integer> {
             if (config.attached()) {
                 var report = new Importer(store).importNixDb(config.nixDb(), Progress.forTerminal("importing"));
                 System.err.println(report.summary());
+                System.err.println("GC roots: " + org.storelog.app.gc.NixRoots.sync(store) + " recorded");
             }
         }
         return 0;
