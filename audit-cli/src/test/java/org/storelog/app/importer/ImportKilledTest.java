@@ -112,6 +112,7 @@ class ImportKilledTest {
             }
         }
         ImportPlanner.Plan plan = ImportPlanner.plan(snap, new ModelState(pre), 0, BATCH);
+        System.out.printf("%s: %d of %d batches committed%n", what, logged.size(), plan.batches().size());
         assertTrue(logged.size() <= plan.batches().size(), what + ": no more batches than planned");
         for (int i = 0; i < logged.size(); i++)
             assertEquals(shape(plan.batches().get(i)), shape(logged.get(i)), what + ": batch " + i + " is whole");
