@@ -31,7 +31,11 @@ public final class Replay {
         long n, readNanos;
         try (EventLog log = EventLogs.openEmbedded(Store.logDir(state))) {
             deleteTree(fresh);
-            try (LmdbProjections p = LmdbProjections.open(fresh);
+            // Start at about the size the live projection reached, so the rebuild seldom has to grow the map.
+            Path liveData = live.resolve("data.mdb");
+            long size = Math.max(LmdbProjections.DEFAULT_MAP_SIZE,
+                    Files.exists(liveData) ? Long.highestOneBit(Files.size(liveData)) * 2 : 0);
+            try (LmdbProjections p = LmdbProjections.open(fresh, size);
                  Stream<LoggedEvent> events = log.read(0)) {
                 TimedIterator timed = new TimedIterator(events.iterator());
                 n = p.catchUp(timed);

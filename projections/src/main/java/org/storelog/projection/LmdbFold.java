@@ -34,7 +34,7 @@ final class LmdbFold {
     private final LmdbCodec.Out ka = new LmdbCodec.Out(512), kb = new LmdbCodec.Out(512), val = new LmdbCodec.Out(512);
     private long nextId;
     /** First id assigned in this transaction. */
-    private long firstNewId;
+    private long firstNewId = -1;
     /** True when the id cache holds every interned path: a miss then means a new path, no lookup needed. */
     private boolean cacheComplete;
     /** New paths of this transaction that got outgoing edges in it (indexed by id - firstNewId). */
@@ -51,6 +51,9 @@ final class LmdbFold {
         this.txn = txn;
         this.idCache = p.idCache();
     }
+
+    /** The first id this transaction assigns (-1 before {@link #foldAll} read it). */
+    long firstNewId() { return firstNewId; }
 
     /** Folds the new events of {@code batch}; returns how many were new. Does not commit. */
     long foldAll(List<LoggedEvent> batch) {

@@ -185,12 +185,17 @@ public final class LmdbProjections implements StoreProjection {
         }
         // New events are checked inside the write transaction: a bad one aborts it mid-batch.
         while (true) {
+            LmdbFold fold = null;
             try (Txn<ByteBuffer> txn = env.txnWrite()) {
-                long applied = new LmdbFold(this, txn).foldAll(batch);
+                fold = new LmdbFold(this, txn);
+                long applied = fold.foldAll(batch);
                 if (applied > 0) txn.commit();
                 return applied;
             } catch (Env.MapFullException full) {
-                idCache.clear();
+                // forget only the ids this aborted transaction assigned: the cache stays complete
+                long firstNew = fold == null ? -1 : fold.firstNewId();
+                if (firstNew < 0) idCache.clear();
+                else idCache.values().removeIf(id -> id >= firstNew);
                 grow();
             } catch (RuntimeException e) {
                 idCache.clear();
