@@ -23,8 +23,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Replay.Report r = Replay.rebuild(audit.state());
-        System.err.printf("replayed %,d events into fresh projections in %.2f s (%,.0f events/s)%n",
-                r.events(), r.millis() / 1000.0, r.events() * 1000.0 / Math.max(1, r.millis()));
+        System.err.printf("replayed %,d events into fresh projections in %.2f s (%,.0f events/s; reading the log"
+                        + " %.2f s, folding %,.0f events/s)%n", r.events(), r.millis() / 1000.0,
+                r.events() * 1000.0 / Math.max(1, r.millis()), r.readMillis() / 1000.0, r.foldRate());
         if (until != null) {
             try (Store store = Store.open(audit.state(), false)) {
                 long seq = AsOf.parse(until).resolve(store.log());

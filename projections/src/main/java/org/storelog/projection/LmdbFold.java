@@ -33,19 +33,18 @@ final class LmdbFold {
     private final Map<String, Long> idCache;
     private final LmdbCodec.Out ka = new LmdbCodec.Out(512), kb = new LmdbCodec.Out(512), val = new LmdbCodec.Out(512);
     private long nextId;
+    /** First id assigned in this transaction. */
+    private long firstNewId = -1;
+    /** True when the id cache holds every interned path: a miss then means a new path, no lookup needed. */
+    private boolean cacheComplete;
+    /** New paths of this transaction that got outgoing edges in it (indexed by id - firstNewId). */
+    private final java.util.BitSet newWithEdges = new java.util.BitSet();
     /** Open over refs for the whole fold (positioned afresh on every use). */
     private Cursor<ByteBuffer> refsCursor;
     private final List<String> newPaths = new ArrayList<>();
     private final List<long[]> historyAdds = new ArrayList<>();
     /** Net effect on referrers of this transaction: edge → true (add) or false (remove). */
-    private final Map<Edge, Boolean> referrerOps = new HashMap<>();
-
-    private record Edge(long to, long from) implements Comparable<Edge> {
-        public int compareTo(Edge o) {
-            int c = Long.compare(to, o.to);
-            return c != 0 ? c : Long.compare(from, o.from);
-        }
-    }
+    private final EdgeOps referrerOps = new EdgeOps();
 
     LmdbFold(LmdbProjections p, Txn<ByteBuffer> txn) {
         this.p = p;
@@ -53,10 +52,15 @@ final class LmdbFold {
         this.idCache = p.idCache();
     }
 
+    /** The first id this transaction assigns (-1 before {@link #foldAll} read it). */
+    long firstNewId() { return firstNewId; }
+
     /** Folds the new events of {@code batch}; returns how many were new. Does not commit. */
     long foldAll(List<LoggedEvent> batch) {
         long last = metaLong(p.lastAppliedKey(), -1);
         nextId = metaLong(p.nextIdKey(), 1);
+        firstNewId = nextId;
+        cacheComplete = idCache.size() == nextId - 1;
         long applied = 0;
         try (Cursor<ByteBuffer> c = p.refsDbi().openCursor(txn)) {
             refsCursor = c;
@@ -88,14 +92,52 @@ final class LmdbFold {
         for (int i = 0; i < keys.size(); i++)
             p.pathNameDbi().put(txn, ka.clear().i64(firstNew + i).flip(), val.clear().raw(keys.get(i)).flip(),
                     PutFlags.MDB_APPEND);
-        List<Edge> edges = new ArrayList<>(referrerOps.keySet());
-        edges.sort(null);
-        for (Edge e : edges) {
-            if (referrerOps.get(e)) p.referrersDbi().put(txn, idKey(ka, e.to()), idKey(kb, e.from()));
-            else p.referrersDbi().delete(txn, idKey(ka, e.to()), idKey(kb, e.from()));
+        long[] edges = referrerOps.sortedKeys(); // (to, from) order
+        try (Cursor<ByteBuffer> c = p.referrersDbi().openCursor(txn)) {
+            int i = 0;
+            while (i < edges.length) {
+                long to = edges[i] >>> 32, from = edges[i] & 0xFFFFFFFFL;
+                if (!referrerOps.isAdd(edges[i])) {
+                    p.referrersDbi().delete(txn, idKey(ka, to), idKey(kb, from));
+                    i++;
+                    continue;
+                }
+                if (from < firstNewId) { // the pair may already be stored: a plain put tolerates that
+                    p.referrersDbi().put(txn, idKey(ka, to), idKey(kb, from));
+                    i++;
+                    continue;
+                }
+                // Additions from paths new in this transaction cannot be stored yet: one call per key.
+                int j = i;
+                val.clear();
+                while (j < edges.length && edges[j] >>> 32 == to && referrerOps.isAdd(edges[j]))
+                    val.i64(edges[j++] & 0xFFFFFFFFL);
+                putDups(c, to, j - i);
+                i = j;
+            }
         }
         historyAdds.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
-        for (long[] h : historyAdds) p.historyDbi().put(txn, idKey(ka, h[0]), idKey(kb, h[1]));
+        try (Cursor<ByteBuffer> c = p.historyDbi().openCursor(txn)) {
+            int i = 0;
+            while (i < historyAdds.size()) {
+                long id = historyAdds.get(i)[0];
+                int j = i;
+                val.clear();
+                while (j < historyAdds.size() && historyAdds.get(j)[0] == id) val.i64(historyAdds.get(j++)[1]);
+                putDups(c, id, j - i);
+                i = j;
+            }
+        }
+    }
+
+    /**
+     * Puts the {@code n} 8-byte values written in {@link #val} under {@code id} of a dupfixed DBI in
+     * one call (MDB_MULTIPLE) instead of one call per value.
+     */
+    private void putDups(Cursor<ByteBuffer> c, long id, int n) {
+        ByteBuffer values = val.flip();
+        if (n == 1) c.put(idKey(ka, id), values);
+        else c.putMultiple(idKey(ka, id), values, n, PutFlags.MDB_MULTIPLE);
     }
 
     private long metaLong(ByteBuffer key, long absent) {
@@ -115,7 +157,7 @@ final class LmdbFold {
                 new LmdbCodec.Info(r.narHash(), r.narSize(), r.deriver(), r.registrationTime(), r.origin(), r.ca(),
                         List.copyOf(new LinkedHashSet<>(r.signatures()))).write(val.clear());
                 p.infoDbi().put(txn, idKey(ka, id), val.flip());
-                for (String ref : r.references()) addEdge(id, intern(ref));
+                addEdges(id, r.references());
             }
             case PathDeleted d -> {
                 long id = intern(d.path());
@@ -167,8 +209,7 @@ final class LmdbFold {
     private long intern(String path) {
         Long cached = idCache.get(path);
         if (cached != null) return cached;
-        ByteBuffer key = utf8(kb, path);
-        ByteBuffer got = p.pathIdDbi().get(txn, key);
+        ByteBuffer got = cacheComplete ? null : p.pathIdDbi().get(txn, utf8(kb, path));
         long id;
         if (got != null) {
             id = got.getLong(0);
@@ -182,16 +223,37 @@ final class LmdbFold {
 
     private void addEdge(long from, long to) {
         p.refsDbi().put(txn, idKey(ka, from), idKey(kb, to));
-        referrerOps.put(new Edge(to, from), true);
+        referrerOps.put(to, from, true);
+        if (from >= firstNewId) newWithEdges.set((int) (from - firstNewId));
+    }
+
+    /** The references of a registration, written with one call (sorted, duplicates collapsed). */
+    private void addEdges(long from, List<String> references) {
+        if (references.isEmpty()) return;
+        long[] to = new long[references.size()];
+        for (int i = 0; i < to.length; i++) to[i] = intern(references.get(i));
+        Arrays.sort(to);
+        int n = 0;
+        val.clear();
+        for (int i = 0; i < to.length; i++) {
+            if (i > 0 && to[i] == to[i - 1]) continue;
+            val.i64(to[i]);
+            referrerOps.put(to[i], from, true);
+            n++;
+        }
+        putDups(refsCursor, from, n);
+        if (from >= firstNewId) newWithEdges.set((int) (from - firstNewId));
     }
 
     private void dropReferences(long id) {
+        // a path first seen in this transaction has edges only if this transaction gave it some
+        if (id >= firstNewId && !newWithEdges.get((int) (id - firstNewId))) return;
         List<Long> old = new ArrayList<>();
         if (refsCursor.get(idKey(ka, id), GetOp.MDB_SET_KEY)) {
             do old.add(refsCursor.val().getLong(0)); while (refsCursor.seek(SeekOp.MDB_NEXT_DUP));
         }
         if (old.isEmpty()) return;
-        for (long to : old) referrerOps.put(new Edge(to, id), false);
+        for (long to : old) referrerOps.put(to, id, false);
         p.refsDbi().delete(txn, idKey(ka, id));
     }
 

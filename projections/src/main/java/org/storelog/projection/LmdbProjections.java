@@ -185,12 +185,17 @@ public final class LmdbProjections implements StoreProjection {
         }
         // New events are checked inside the write transaction: a bad one aborts it mid-batch.
         while (true) {
+            LmdbFold fold = null;
             try (Txn<ByteBuffer> txn = env.txnWrite()) {
-                long applied = new LmdbFold(this, txn).foldAll(batch);
+                fold = new LmdbFold(this, txn);
+                long applied = fold.foldAll(batch);
                 if (applied > 0) txn.commit();
                 return applied;
             } catch (Env.MapFullException full) {
-                idCache.clear();
+                // forget only the ids this aborted transaction assigned: the cache stays complete
+                long firstNew = fold == null ? -1 : fold.firstNewId();
+                if (firstNew < 0) idCache.clear();
+                else idCache.values().removeIf(id -> id >= firstNew);
                 grow();
             } catch (RuntimeException e) {
                 idCache.clear();
@@ -351,59 +356,68 @@ public final class LmdbProjections implements StoreProjection {
     private List<String> closureInOrder(Collection<String> paths, Dbi<ByteBuffer> direction) {
         boolean forward = direction == refs;
         return read(txn -> {
-            try (Cursor<ByteBuffer> walk = direction.openCursor(txn)) {
-                Map<Long, List<Long>> children = new HashMap<>();
-                Set<String> unknown = new HashSet<>();
-                ArrayDeque<Long> todo = new ArrayDeque<>();
-                for (String p : paths) {
-                    long id = idOf(txn, p);
-                    if (id < 0) unknown.add(p);
-                    else if (!children.containsKey(id)) { children.put(id, new ArrayList<>(4)); todo.push(id); }
-                }
-                List<Long> scratch = new ArrayList<>();
-                while (!todo.isEmpty()) {
-                    long node = todo.pop();
-                    scratch.clear();
-                    dups(walk, node, scratch);
-                    for (Long n : scratch) {
-                        if (!children.containsKey(n)) { children.put(n, new ArrayList<>(4)); todo.push(n); }
-                        if (forward) children.get(node).add(n); else children.get(n).add(node);
-                    }
-                }
-                int n = children.size() + unknown.size();
-                String[] names = new String[n];
-                long[] idAt = new long[n];
-                int i = 0;
-                for (long id : children.keySet()) { names[i] = pathOf(txn, id); idAt[i++] = id; }
-                for (String u : unknown) { names[i] = u; idAt[i++] = -1; }
-                Integer[] byName = new Integer[n];
-                for (int j = 0; j < n; j++) byName[j] = j;
-                Arrays.sort(byName, (a, b) -> names[a].compareTo(names[b]));
-                long[] idOfRank = new long[n];
-                Map<Long, Integer> rankOfId = new HashMap<>(n * 2);
-                for (int r = 0; r < n; r++) {
-                    idOfRank[r] = idAt[byName[r]];
-                    if (idOfRank[r] >= 0) rankOfId.put(idOfRank[r], r);
-                }
-                int[] order = ClosureOrder.nixOrder(n, r -> {
-                    if (idOfRank[r] < 0) return new int[0];
-                    List<Long> cs = children.get(idOfRank[r]);
-                    int[] out = new int[cs.size()];
-                    for (int k = 0; k < out.length; k++) out[k] = rankOfId.get(cs.get(k));
-                    Arrays.sort(out);
-                    return out;
-                });
-                List<String> out = new ArrayList<>(n);
-                for (int r : order) out.add(names[byName[r]]);
-                return out;
+            // Ids are dense (1 .. nextId-1): the walk keeps its state in arrays indexed by id.
+            long idLimit = metaLong(txn, nextIdKey(), 1);
+            if (idLimit > Integer.MAX_VALUE) throw new ProjectionException("too many paths for a closure walk", -1);
+            int[] local = new int[(int) idLimit]; // id → 1 + position in walk order; 0 = not reached
+            IntList order = new IntList(); // ids in walk order
+            IntList edgeFrom = new IntList(), edgeTo = new IntList(); // local indices: referrer → reference
+            List<String> unknown = new ArrayList<>();
+            IntList todo = new IntList();
+            for (String p : new java.util.LinkedHashSet<>(paths)) {
+                long id = idOf(txn, p);
+                if (id < 0 || id >= idLimit) { unknown.add(p); continue; }
+                if (local[(int) id] == 0) { order.add((int) id); local[(int) id] = order.size(); todo.add((int) id); }
             }
+            try (Cursor<ByteBuffer> walk = direction.openCursor(txn)) {
+                while (todo.size() > 0) {
+                    int node = todo.pop();
+                    if (!walk.get(k2.clear().i64(node).flip(), GetOp.MDB_SET_KEY)) continue;
+                    do {
+                        int next = (int) walk.val().getLong(0);
+                        if (local[next] == 0) { order.add(next); local[next] = order.size(); todo.add(next); }
+                        if (forward) { edgeFrom.add(local[node] - 1); edgeTo.add(local[next] - 1); }
+                        else { edgeFrom.add(local[next] - 1); edgeTo.add(local[node] - 1); }
+                    } while (walk.seek(SeekOp.MDB_NEXT_DUP));
+                }
+            }
+            int known = order.size(), n = known + unknown.size();
+            String[] names = new String[n];
+            for (int i = 0; i < known; i++) names[i] = pathOf(txn, order.get(i));
+            for (int i = 0; i < unknown.size(); i++) names[known + i] = unknown.get(i);
+            Integer[] byName = new Integer[n];
+            for (int j = 0; j < n; j++) byName[j] = j;
+            Arrays.sort(byName, (a, b) -> names[a].compareTo(names[b]));
+            int[] rank = new int[n];
+            for (int r = 0; r < n; r++) rank[byName[r]] = r;
+            // children by rank, as one array cut in slices (compressed sparse rows), each slice sorted
+            int[] start = new int[n + 1];
+            for (int e = 0; e < edgeFrom.size(); e++) start[rank[edgeFrom.get(e)] + 1]++;
+            for (int r = 0; r < n; r++) start[r + 1] += start[r];
+            int[] fill = Arrays.copyOf(start, n);
+            int[] adj = new int[edgeFrom.size()];
+            for (int e = 0; e < edgeFrom.size(); e++) adj[fill[rank[edgeFrom.get(e)]]++] = rank[edgeTo.get(e)];
+            for (int r = 0; r < n; r++) Arrays.sort(adj, start[r], start[r + 1]);
+            int[] nixOrder = ClosureOrder.nixOrder(n, r -> Arrays.copyOfRange(adj, start[r], start[r + 1]));
+            List<String> out = new ArrayList<>(n);
+            for (int r : nixOrder) out.add(names[byName[r]]);
+            return out;
         });
     }
 
-    /** Appends the 8-byte values under {@code id} in a dupsort DBI, reusing an open cursor. */
-    private void dups(Cursor<ByteBuffer> c, long id, List<Long> into) {
-        if (!c.get(k2.clear().i64(id).flip(), GetOp.MDB_SET_KEY)) return;
-        do into.add(c.val().getLong(0)); while (c.seek(SeekOp.MDB_NEXT_DUP));
+    /** A growable list of ints (also used as a stack). */
+    private static final class IntList {
+        private int[] a = new int[64];
+        private int n;
+
+        void add(int v) {
+            if (n == a.length) a = Arrays.copyOf(a, n * 2);
+            a[n++] = v;
+        }
+
+        int get(int i) { return a[i]; }
+        int size() { return n; }
+        int pop() { return a[--n]; }
     }
 
     @Override

@@ -37,6 +37,7 @@ public final class DumpDbParser {
             while ((path = nextLine()) != null) {
                 if (path.isEmpty()) throw error("empty line where a store path was expected");
                 checkPath(path, "store path");
+                long pathLine = lineNo;
                 String hashLine = required("NAR hash");
                 String narHash;
                 try {
@@ -56,7 +57,7 @@ public final class DumpDbParser {
                 }
                 if (paths.put(path, new ImportedPath(path, narHash, narSize, refs,
                         deriver.isEmpty() ? null : deriver, null, List.of(), 0)) != null)
-                    throw error("path " + path + " appears twice");
+                    throw new StoreDatabaseException(file, pathLine, "path " + path + " appears twice");
             }
         } catch (IOException e) {
             throw new StoreDatabaseException(file, "cannot read: " + e.getMessage(), e);

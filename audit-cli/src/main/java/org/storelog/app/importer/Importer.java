@@ -19,10 +19,12 @@ import org.storelog.projection.StoreView;
 
 /**
  * {@code audit import}: reads a whole store database first (so a malformed one changes nothing),
- * then records only the differences, in atomic batches of {@value #BATCH_PATHS} paths.
+ * then records only the differences, in atomic batches of 20,000 paths (system property
+ * {@code storelog.import.batchPaths} overrides it).
  */
 public final class Importer {
-    static final int BATCH_PATHS = 20_000;
+    /** Paths per atomic batch; the system property lets crash tests cut an import into many batches. */
+    static final int BATCH_PATHS = Integer.getInteger("storelog.import.batchPaths", 20_000);
 
     private final Store store;
 
