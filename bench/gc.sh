@@ -5,7 +5,7 @@
 set -euo pipefail
 N=${1:-100000}; RUNS=${2:-3}; XMX=${3:-2g}
 here=$(cd "$(dirname "$0")/.." && pwd)
-jar=$here/audit-cli/target/audit-cli.jar
+jar=${JAR:-$here/audit-cli/target/audit-cli.jar}
 java=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
 work=$(mktemp -d /tmp/gcbench.XXXXXX)
 audit() { "$java" -Xmx$XMX --add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \

@@ -63,14 +63,21 @@ final class GcCommand implements Callable<Integer> {
         @Option(names = "--remove-root", paramLabel = "NAME", description = "What-if: roots to remove.") List<String> remove = List.of();
         @Option(names = "--top", paramLabel = "N", defaultValue = "10", description = "Largest dead paths to list.") int top;
         @Option(names = "--json", description = "Print JSON.") boolean json;
+        @Option(names = "--html", paramLabel = "FILE", description = "Write a self-contained HTML report to FILE.")
+        java.nio.file.Path html;
 
         @Override
-        public Integer call() {
+        public Integer call() throws java.io.IOException {
             try (Store store = Store.open(gc.audit.state(), false)) {
                 for (String n : remove)
                     if (!store.view().roots().containsKey(n)) throw new StoreException(64, "no root named '" + n + "'");
                 Impact.Report r = Impact.compute(store.view(), keep.keepDerivations(), keep.keepOutputs(),
                         new LinkedHashSet<>(remove), top);
+                if (html != null) {
+                    java.nio.file.Files.writeString(html, org.storelog.app.gc.ImpactHtml.render(r));
+                    System.err.println("wrote " + html);
+                    if (!json) return 0;
+                }
                 if (json) { Json.print(r); return 0; }
                 System.out.printf("total %d paths, %d bytes%n", r.totalCount(), r.totalBytes());
                 System.out.printf("live  %d paths, %d bytes%n", r.liveCount(), r.liveBytes());

@@ -96,4 +96,40 @@ class GcCommandTest {
         assertEquals(0, cli.run("roots", "--help").exit());
         assertEquals(0, cli.run("gc", "--dry-run", "--no-keep-derivations", "--keep-outputs").exit());
     }
+
+    @Test
+    void htmlReportIsSelfContainedAndRendersItsChartInHeadlessChromium() throws Exception {
+        cli.run("roots", "add", "ra", a);
+        cli.run("roots", "add", "rb", b);
+        Path html = dir.resolve("impact.html");
+        var r = cli.run("gc", "impact", "--html", html.toString());
+        assertEquals(0, r.exit(), r.err());
+        String page = Files.readString(html);
+        assertFalse(page.contains("http://") && page.replace("http://www.w3.org/2000/svg", "").contains("http://"),
+                "no network references");
+        assertFalse(page.contains("https://"));
+        assertEquals(2, page.split("<rect class=\"bar\"", -1).length - 1);
+        org.storelog.testsupport.ExternalTools.require("chromium");
+        Path png = dir.resolve("impact.png");
+        List<String> flags = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + dir.resolve("chrome-profile"));
+        var shot = new java.util.ArrayList<>(List.of("chromium"));
+        shot.addAll(flags);
+        shot.addAll(List.of("--screenshot=" + png, "--window-size=1200,900", html.toUri().toString()));
+        org.storelog.testsupport.ExternalTools.run(shot, dir, java.util.Map.of(), null);
+        assertTrue(Files.exists(png), "chromium wrote no screenshot");
+        var img = javax.imageio.ImageIO.read(png.toFile());
+        assertEquals(1200, img.getWidth());
+        java.util.Set<Integer> colours = new java.util.HashSet<>();
+        for (int x = 0; x < img.getWidth(); x += 7)
+            for (int y = 0; y < img.getHeight(); y += 7) colours.add(img.getRGB(x, y));
+        assertTrue(colours.size() > 3, "screenshot is blank");
+        assertTrue(colours.contains(0xFF3B7DD8), "the chart's bar colour is on the screenshot");
+        var dom = new java.util.ArrayList<>(List.of("chromium"));
+        dom.addAll(flags);
+        dom.addAll(List.of("--dump-dom", html.toUri().toString()));
+        String out = org.storelog.testsupport.ExternalTools.run(dom, dir, java.util.Map.of(), null).out();
+        assertTrue(out.contains("data-root=\"ra\"") && out.contains("data-root=\"rb\""), "bars in the rendered DOM");
+    }
 }

@@ -59,6 +59,7 @@ public final class Collector {
         if (dryRun) return new SweepResult(null, deadPaths, deadBytes, 0, 0, true, 0, List.of());
         store.requireStandalone("deleting store paths ('audit gc')");
         List<String> closed = closeUnfinishedSweeps(store);
+        String[] why = causes(store, g, dead);
         int leftovers = removeLeftovers(store);
         String sweepId = UUID.randomUUID().toString();
         store.commit(List.of(new StoreEvent.GcSweepStarted(sweepId, keepDerivations, keepOutputs, maxFreed,
@@ -68,7 +69,7 @@ public final class Collector {
         for (int id : order) {
             if (maxFreed >= 0 && freed >= maxFreed) break;
             String p = g.path(id);
-            store.commit(List.of(new StoreEvent.PathDeleted(p, sweepId, REASON, g.narSize(id))));
+            store.commit(List.of(new StoreEvent.PathDeleted(p, sweepId, why[id], g.narSize(id))));
             removeFiles(store.config().physical(p));
             freed += g.narSize(id);
             deleted++;
@@ -76,6 +77,40 @@ public final class Collector {
         boolean complete = deleted == order.length;
         store.commit(List.of(new StoreEvent.GcSweepCompleted(sweepId, freed, deleted, complete)));
         return new SweepResult(sweepId, deadPaths, deadBytes, deleted, freed, complete, leftovers, closed);
+    }
+
+    /**
+     * For each dead path, the reason recorded with its deletion: the most recent root removal whose
+     * root's closure (in the current graph) contains it, i.e. the removal that made it dead.
+     */
+    static String[] causes(Store store, StoreGraph g, BitSet dead) {
+        List<LoggedEvent> removals = new ArrayList<>();
+        try (Stream<LoggedEvent> s = store.log().read(0)) {
+            s.filter(le -> le.event() instanceof StoreEvent.RootRemoved).forEach(removals::add);
+        }
+        String[] why = new String[g.size()];
+        int[] stack = new int[Math.max(16, g.size())];
+        for (int i = removals.size() - 1; i >= 0; i--) {
+            LoggedEvent le = removals.get(i);
+            StoreEvent.RootRemoved rr = (StoreEvent.RootRemoved) le.event();
+            int start = g.id(rr.path());
+            if (start < 0 || !dead.get(start) || why[start] != null) continue;
+            String text = REASON + " since root '" + rr.name() + "' was removed (event #" + le.sequence() + ", "
+                    + java.time.Instant.ofEpochMilli(le.timestamp()) + ")";
+            int sp = 0;
+            why[start] = text;
+            stack[sp++] = start;
+            while (sp > 0) {
+                int p = stack[--sp];
+                for (int e = g.refStart[p]; e < g.refStart[p + 1]; e++) {
+                    int q = g.refs[e];
+                    if (dead.get(q) && why[q] == null) { why[q] = text; stack[sp++] = q; }
+                }
+            }
+        }
+        for (int p = dead.nextSetBit(0); p >= 0; p = dead.nextSetBit(p + 1))
+            if (why[p] == null) why[p] = REASON + " (no removed root ever reached it)";
+        return why;
     }
 
     /** Records {@code GcSweepCompleted(complete=false)} for sweeps a crash left open; returns their ids. */

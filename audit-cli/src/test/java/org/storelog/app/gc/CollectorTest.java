@@ -77,7 +77,7 @@ class CollectorTest {
                 assertInstanceOf(StoreEvent.GcSweepStarted.class, gc.getFirst());
                 assertEquals(new StoreEvent.GcSweepCompleted(r.sweepId(), r.freedBytes(), 6, true), gc.getLast());
                 assertEquals(6, gc.stream().filter(e -> e instanceof StoreEvent.PathDeleted pd
-                        && r.sweepId().equals(pd.sweepId()) && pd.reason().equals(Collector.REASON)).count());
+                        && r.sweepId().equals(pd.sweepId()) && pd.reason().startsWith(Collector.REASON)).count());
             }
         }
     }
@@ -118,6 +118,22 @@ class CollectorTest {
                 assertTrue(ev.map(LoggedEvent::event).anyMatch(
                         e -> e.equals(new StoreEvent.GcSweepCompleted("crashed", 50, 1, false))));
             }
+        }
+    }
+
+    @Test
+    void historyShowsTheSweepTheRootRemovalAndWhetherARegistrationMatchesTheDeletedOne() {
+        try (Store s = populate()) {
+            s.commit(List.of(new StoreEvent.RootRemoved("app", app)));
+            Collector.SweepResult r = Collector.sweep(s, true, false, -1, false);
+            var lines = org.storelog.app.History.of(s, lib).entries().stream().map(e -> e.summary()).toList();
+            assertTrue(lines.stream().anyMatch(l -> l.contains("deleted by GC sweep " + r.sweepId())
+                    && l.contains("since root 'app' was removed")), lines.toString());
+            var orphanLines = org.storelog.app.History.of(s, orphan).entries().stream().map(e -> e.summary()).toList();
+            assertTrue(orphanLines.getLast().contains("no removed root ever reached it"), orphanLines.toString());
+            register(s, lib, 100, List.of(), null); // registered again with the same NAR hash
+            var again = org.storelog.app.History.of(s, lib).entries().getLast().summary();
+            assertTrue(again.contains("NAR hash matches the registration before"), again);
         }
     }
 }
