@@ -116,16 +116,7 @@ public final class DerivationBuilder {
      * {@code builtin:} builder, a missing input or a builder outside the closure.
      */
     public SortedMap<String, Path> inputClosure(String drvPath, Derivation d) {
-        if (d.builder().startsWith("builtin:"))
-            throw new BuildException(BuildException.Reason.BUILTIN_BUILDER, "cannot build " + drvPath + ": builder '"
-                    + d.builder() + "' is built into Nix; storelog does not implement builtin builders");
-        String host = hostSystem();
-        if (!d.platform().equals(host))
-            throw new BuildException(BuildException.Reason.UNKNOWN_SYSTEM, "a '" + d.platform() + "' is required to build '"
-                    + drvPath + "', but I am a '" + host + "'");
-        if (d.env().containsKey("__json"))
-            throw new BuildException(BuildException.Reason.UNSUPPORTED, "cannot build " + drvPath
-                    + ": structured attributes (__structuredAttrs) are not supported");
+        requireBuildable(drvPath, d);
         List<String> roots = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (StorePath src : d.inputSrcs()) {
@@ -152,12 +143,8 @@ public final class DerivationBuilder {
         return closure;
     }
 
-    /**
-     * Checks that need no build of the inputs: a {@code builtin:} builder, the system type,
-     * structured attributes, input sources valid, and the builder inside the inputs (an input
-     * source's closure or an output of an input derivation, as {@code outputsOf} gives them).
-     */
-    public void preflight(String drvPath, Derivation d, java.util.function.Function<String, Map<String, String>> outputsOf) {
+    /** A builder we can run, for this machine's system type, without structured attributes. */
+    private static void requireBuildable(String drvPath, Derivation d) {
         if (d.builder().startsWith("builtin:"))
             throw new BuildException(BuildException.Reason.BUILTIN_BUILDER, "cannot build " + drvPath + ": builder '"
                     + d.builder() + "' is built into Nix; storelog does not implement builtin builders");
@@ -168,6 +155,15 @@ public final class DerivationBuilder {
         if (d.env().containsKey("__json"))
             throw new BuildException(BuildException.Reason.UNSUPPORTED, "cannot build " + drvPath
                     + ": structured attributes (__structuredAttrs) are not supported");
+    }
+
+    /**
+     * Checks that need no build of the inputs: a {@code builtin:} builder, the system type,
+     * structured attributes, input sources valid, and the builder inside the inputs (an input
+     * source's closure or an output of an input derivation, as {@code outputsOf} gives them).
+     */
+    public void preflight(String drvPath, Derivation d, java.util.function.Function<String, Map<String, String>> outputsOf) {
+        requireBuildable(drvPath, d);
         List<String> srcs = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (StorePath src : d.inputSrcs()) {
