@@ -57,5 +57,10 @@ public final class TreeDiff {
         return m;
     }
 
-    private static String strip(String p) { return p.startsWith("/") ? p.substring(1) : p; }
+    /** Listing paths are {@code .} for the root and {@code ./a/b} below it; keys here are {@code ""} and {@code a/b}. */
+    private static String strip(String p) {
+        if (p.equals(".") || p.equals("/")) return "";
+        if (p.startsWith("./")) return p.substring(2);
+        return p.startsWith("/") ? p.substring(1) : p;
+    }
 }
