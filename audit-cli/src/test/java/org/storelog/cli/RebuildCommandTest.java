@@ -110,23 +110,26 @@ class RebuildCommandTest {
     }
 
     @Test
-    void unknownPath_isInconclusive_andTheRestOfTheBatchStillRuns() throws Exception {
+    void unknownPath_andPathWithoutDeriver_areInconclusive_andTheRestOfTheBatchStillRuns() throws Exception {
         CliRunner audit = standalone();
-        String d = drv(audit, busybox(audit), "ok", "echo ok > $out");
+        String bb = busybox(audit);
+        String d = drv(audit, bb, "ok", "echo ok > $out");
         built(audit, d);
         String dir = d.substring(0, d.lastIndexOf('/'));
         String unknown = dir + "/00000000000000000000000000000000-nowhere";
 
-        CliRunner.Result r = audit.run("rebuild", "--check", "--json", unknown, d);
+        CliRunner.Result r = audit.run("rebuild", "--check", "--json", unknown, bb, d);
         assertEquals(1, r.exit(), r.err());
         JsonNode results = json(r).get("results");
-        assertEquals(2, results.size());
+        assertEquals(3, results.size());
         assertEquals("inconclusive", results.get(0).get("verdict").asText());
         assertTrue(results.get(0).get("reason").asText().contains("unknown path"), results.toString());
-        assertEquals("reproducible", results.get(1).get("verdict").asText());
+        assertEquals("inconclusive", results.get(1).get("verdict").asText());
+        assertTrue(results.get(1).get("reason").asText().contains("no deriver"), results.toString());
+        assertEquals("reproducible", results.get(2).get("verdict").asText());
         JsonNode s = json(r).get("summary");
-        assertEquals(2, s.get("analyzed").asInt());
-        assertEquals(1, s.get("inconclusive").asInt());
+        assertEquals(3, s.get("analyzed").asInt());
+        assertEquals(2, s.get("inconclusive").asInt());
     }
 
     @Test
