@@ -18,7 +18,8 @@ public final class Audit implements Runnable {
             subcommands = {InitCommand.class, ImportCommand.class, QueryCommand.class, HistoryCommand.class,
                     ReplayCommand.class, DrvCommand.class, KeyCommand.class, NarinfoCommand.class,
                     HashCommand.class, NarCommand.class, RootsCommand.class, GcCommand.class,
-                    AddCommand.class, BuildCommand.class, BuildLogCommand.class, LogCommand.class})
+                    AddCommand.class, BuildCommand.class, BuildLogCommand.class, LogCommand.class,
+                    RebuildCommand.class})
     static final class Commands {}
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,231 @@
+package org.storelog.app.audit;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.storelog.app.Store;
+import org.storelog.app.StoreException;
+import org.storelog.app.build.DerivationBuilder;
+import org.storelog.domain.drv.Derivation;
+import org.storelog.domain.drv.DrvFiles;
+import org.storelog.domain.event.StoreEvent;
+import org.storelog.domain.store.StoreDir;
+import org.storelog.projection.RegisteredPath;
+import org.storelog.sandbox.Limits;
+import org.storelog.sandbox.OutputCanonicalizer;
+import org.storelog.sandbox.SandboxRunner;
+import org.storelog.sandbox.Variation;
+
+/**
+ * {@code audit rebuild --check}: rebuilds derivations in fresh sandboxes and compares each output's
+ * NAR hash with the one the store recorded, as Nix 2.8's {@code nix-build --check}
+ * ({@code src/libstore/build/local-derivation-goal.cc}, the {@code bmCheck} branch of
+ * {@code registerOutputs}) and Guix's {@code guix build --check} do, without registering anything.
+ * With nothing recorded, the rounds are compared with each other. Every check, whatever its verdict,
+ * is committed as one {@link StoreEvent.RebuildCompared}; a failed check never stops the batch.
+ */
+public final class RebuildChecker {
+    /** {@code rounds} fresh builds per derivation; {@code keepFailed} keeps the work directories of non-reproducible checks. */
+    public record Options(int rounds, boolean keepFailed, Variation variation, Limits limits) {
+        public Options {
+            if (rounds < 1) throw new IllegalArgumentException("--rounds must be at least 1");
+            if (variation == null) variation = Variation.NONE;
+            if (limits == null) limits = Limits.NONE;
+        }
+    }
+
+    /** One output: recorded hash (null if the output is not registered), one rebuilt hash per successful round. */
+    public record OutputResult(String name, String path, String recorded, List<String> rebuilt, List<String> differingFiles) {
+        public OutputResult {
+            rebuilt = List.copyOf(rebuilt);
+            differingFiles = List.copyOf(differingFiles);
+        }
+    }
+
+    /**
+     * One checked argument. {@code drvPath} is the derivation (or the argument itself when no
+     * derivation was found); {@code kept} lists work directories left on disk by {@code keepFailed}.
+     */
+    public record Result(String subject, String drvPath, Verdict verdict, SortedMap<String, OutputResult> outputs,
+                         String variation, int rounds, List<Path> kept) {
+        public Result {
+            outputs = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(outputs));
+            kept = List.copyOf(kept);
+        }
+
+        /** The event recorded for this result. */
+        public StoreEvent.RebuildCompared event() {
+            Map<String, StoreEvent.OutputComparison> m = new LinkedHashMap<>();
+            outputs.forEach((n, o) -> m.put(n, new StoreEvent.OutputComparison(o.path(), o.recorded(), o.rebuilt(),
+                    o.differingFiles())));
+            return new StoreEvent.RebuildCompared(drvPath, verdict.word(), verdict.reason(), m, variation, rounds);
+        }
+    }
+
+    private final Store store;
+    private final StoreDir dir;
+    private final DerivationBuilder builder;
+    private final SandboxRunner runner;
+    private final PrintStream progress;
+
+    public RebuildChecker(Store store, SandboxRunner runner, PrintStream progress) {
+        this.store = store;
+        this.dir = StoreDir.of(store.config().storeDir());
+        this.runner = runner;
+        this.builder = new DerivationBuilder(store.view(), store.config(), runner);
+        this.progress = progress;
+    }
+
+    /** Checks every argument (a derivation or an output path) in order; each result is already committed. */
+    public List<Result> check(List<String> subjects, Options opts) throws IOException {
+        store.requireStandalone("rebuilding");
+        List<Result> results = new ArrayList<>();
+        boolean checkedRunner = false;
+        for (String s : subjects) {
+            Resolved r = resolve(s);
+            Result res;
+            if (r.problem() != null) {
+                res = new Result(s, r.drvPath(), new Verdict.Inconclusive(r.problem()), new TreeMap<>(),
+                        opts.variation().describe(), opts.rounds(), List.of());
+            } else {
+                if (!checkedRunner) {
+                    runner.checkAvailable();
+                    checkedRunner = true;
+                }
+                res = checkDerivation(s, r.drvPath(), r.drv(), opts);
+            }
+            synchronized (store) {
+                store.commit(List.of(res.event()));
+            }
+            results.add(res);
+        }
+        return results;
+    }
+
+    private record Resolved(String drvPath, Derivation drv, String problem) {}
+
+    private Resolved resolve(String subject) {
+        var view = store.view();
+        String drvPath = subject;
+        if (!view.isValid(subject)) return new Resolved(subject, null, "unknown path: " + subject + " is not valid in this store");
+        if (!subject.endsWith(".drv")) {
+            var deriver = view.deriver(subject);
+            if (deriver.isEmpty()) return new Resolved(subject, null, "no deriver recorded for " + subject);
+            drvPath = deriver.get();
+            if (!view.isValid(drvPath))
+                return new Resolved(drvPath, null, "deriver " + drvPath + " of " + subject + " is not in this store");
+        }
+        Derivation d;
+        try {
+            d = DrvFiles.read(dir, store.config().physical(drvPath));
+        } catch (IOException | RuntimeException e) {
+            return new Resolved(drvPath, null, "cannot read derivation " + drvPath + ": " + message(e));
+        }
+        try {
+            builder.inputClosure(drvPath, d);
+        } catch (StoreException e) {
+            return new Resolved(drvPath, null, message(e));
+        }
+        return new Resolved(drvPath, d, null);
+    }
+
+    private Result checkDerivation(String subject, String drvPath, Derivation d, Options opts) throws IOException {
+        SortedMap<String, String> outPaths = new TreeMap<>(builder.outputsOf(drvPath));
+        List<Path> works = new ArrayList<>();
+        List<DerivationBuilder.Result> rounds = new ArrayList<>();
+        String variation = opts.variation().describe();
+        try {
+            for (int i = 1; i <= opts.rounds(); i++) {
+                Path work = store.state().resolve("builds").resolve("rebuild-" + UUID.randomUUID());
+                Files.createDirectories(work);
+                works.add(work);
+                progress.println("checking '" + drvPath + "' (round " + i + " of " + opts.rounds() + ")...");
+                ByteArrayOutputStream log = new ByteArrayOutputStream();
+                DerivationBuilder.Result r;
+                try (OutputStream sink = log) {
+                    r = builder.build(new DerivationBuilder.Request(drvPath, d, opts.variation(), work.resolve("scratch"),
+                            work.resolve("build"), opts.limits(), 0), sink);
+                } catch (RuntimeException e) {
+                    return finish(subject, drvPath, new Verdict.Inconclusive("build failed: " + message(e)),
+                            Map.of(), opts, works, true);
+                }
+                if (!r.succeeded()) {
+                    return finish(subject, drvPath, new Verdict.Inconclusive("build failed in round " + i + ": " + r.failure()
+                            + tail(log)), Map.of(), opts, works, true);
+                }
+                rounds.add(r);
+            }
+            Map<String, OutputResult> outputs = new TreeMap<>();
+            List<String> diverged = new ArrayList<>();
+            List<String> notBuilt = new ArrayList<>();
+            for (var e : outPaths.entrySet()) {
+                String name = e.getKey(), path = e.getValue();
+                RegisteredPath info = store.view().isValid(path) ? store.view().info(path).orElse(null) : null;
+                String recorded = info == null ? null : info.narHash();
+                List<String> rebuilt = new ArrayList<>();
+                List<Path> trees = new ArrayList<>();
+                for (DerivationBuilder.Result r : rounds) {
+                    DerivationBuilder.BuiltOutput o = r.outputs().get(name);
+                    rebuilt.add(o.narHash().toPrefixedNix32());
+                    trees.add(o.hostPath());
+                }
+                Path reference = recorded != null ? store.config().physical(path) : trees.get(0);
+                String expected = recorded != null ? recorded : rebuilt.get(0);
+                List<String> files = List.of();
+                int bad = rebuilt.indexOf(rebuilt.stream().filter(h -> !h.equals(expected)).findFirst().orElse(null));
+                if (recorded == null && rounds.size() == 1) notBuilt.add(name);
+                else if (bad >= 0) {
+                    diverged.add(name);
+                    files = TreeDiff.between(reference, trees.get(bad));
+                }
+                outputs.put(name, new OutputResult(name, path, recorded, rebuilt, files));
+            }
+            Verdict v;
+            if (!diverged.isEmpty())
+                v = new Verdict.Diverged("output" + (diverged.size() > 1 ? "s " : " ") + String.join(", ", diverged)
+                        + " differ" + (diverged.size() > 1 ? "" : "s") + " from "
+                        + (outputs.get(diverged.get(0)).recorded() != null ? "the recorded output" : "the first round"));
+            else if (!notBuilt.isEmpty())
+                v = new Verdict.Inconclusive("not built yet: nothing recorded for output" + (notBuilt.size() > 1 ? "s " : " ")
+                        + String.join(", ", notBuilt) + " and only one round (use --rounds 2 to compare rebuilds)");
+            else v = new Verdict.Reproducible();
+            return finish(subject, drvPath, v, outputs, opts, works, !(v instanceof Verdict.Reproducible));
+        } catch (IOException | RuntimeException e) {
+            discard(works);
+            throw e;
+        }
+    }
+
+    private Result finish(String subject, String drvPath, Verdict v, Map<String, OutputResult> outputs, Options opts,
+                          List<Path> works, boolean failed) {
+        List<Path> kept = List.of();
+        if (failed && opts.keepFailed()) kept = works;
+        else discard(works);
+        return new Result(subject, drvPath, v, new TreeMap<>(outputs), opts.variation().describe(), opts.rounds(), kept);
+    }
+
+    private static void discard(List<Path> works) {
+        for (Path w : works) OutputCanonicalizer.delete(w);
+    }
+
+    private static String tail(ByteArrayOutputStream log) {
+        String[] lines = log.toString(StandardCharsets.UTF_8).split("\n");
+        int from = Math.max(0, lines.length - 5);
+        StringBuilder b = new StringBuilder();
+        for (int i = from; i < lines.length; i++) if (!lines[i].isBlank()) b.append("\n> ").append(lines[i]);
+        return b.toString();
+    }
+
+    private static String message(Throwable e) { return e.getMessage() == null ? e.toString() : e.getMessage(); }
+}

@@ -1,0 +1,114 @@
+package org.storelog.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.storelog.app.Store;
+import org.storelog.app.StoreException;
+import org.storelog.app.audit.RebuildChecker;
+import org.storelog.app.audit.Verdict;
+import org.storelog.sandbox.SandboxRunner;
+import org.storelog.sandbox.Variation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "rebuild", mixinStandardHelpOptions = true,
+        description = {"Rebuild derivations in fresh sandboxes and compare the outputs' NAR hashes with the recorded "
+                + "ones (as nix-build --check and guix build --check do), naming the files that differ.",
+                "A PATH is checked through its deriver. With no recorded output, the rounds are compared with each "
+                        + "other. Nothing is registered; every check is recorded as a RebuildCompared event.",
+                "Exit status: 0 all reproducible, 2 some output diverged, 1 otherwise. Standalone stores only."})
+final class RebuildCommand implements Callable<Integer> {
+    @ParentCommand Audit audit;
+
+    @Option(names = "--check", required = true, description = "Check reproducibility (the only mode so far).") boolean check;
+
+    @Parameters(arity = "1..*", paramLabel = "DRV|PATH") List<String> args;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "1", description = "Independent builds per derivation (default 1).")
+    int rounds;
+
+    @Option(names = "--vary", paramLabel = "V", defaultValue = "none",
+            description = "Environment variation; only 'none' (Nix's environment) is implemented.") String vary;
+
+    @Option(names = "--json", description = "Print JSON.") boolean json;
+
+    @Option(names = "--keep-failed", description = "Keep the work directories of checks that were not reproducible and say where.")
+    boolean keepFailed;
+
+    @Override
+    public Integer call() throws Exception {
+        if (rounds < 1) throw new StoreException(ExitCodes.USAGE, "--rounds must be at least 1");
+        if (!vary.equals("none"))
+            throw new StoreException(ExitCodes.USAGE, "--vary " + vary + ": variations are not implemented yet (only 'none')");
+        List<RebuildChecker.Result> results;
+        try (Store store = Store.open(audit.state(), true)) {
+            store.requireStandalone("rebuilding");
+            List<String> paths = new ArrayList<>();
+            for (String a : args) paths.add(StoreArgs.storePath(store.config(), a));
+            RebuildChecker checker = new RebuildChecker(store, new SandboxRunner(), System.err);
+            results = checker.check(paths, new RebuildChecker.Options(rounds, keepFailed, Variation.NONE, null));
+        }
+        int same = 0, differed = 0, unknown = 0;
+        for (RebuildChecker.Result r : results) {
+            switch (r.verdict()) {
+                case Verdict.Reproducible x -> same++;
+                case Verdict.Diverged x -> differed++;
+                case Verdict.Inconclusive x -> unknown++;
+            }
+        }
+        if (json) printJson(results, same, differed, unknown);
+        else printText(results);
+        (json ? System.err : System.out).println(results.size() + " store item" + (results.size() == 1 ? " was" : "s were") + " analyzed: "
+                + same + " identical, " + differed + " differed, " + unknown + " inconclusive");
+        if (differed > 0) return ExitCodes.DIVERGED;
+        return unknown > 0 ? ExitCodes.FAILURE : ExitCodes.OK;
+    }
+
+    private static void printText(List<RebuildChecker.Result> results) {
+        for (RebuildChecker.Result r : results) {
+            System.out.println(r.drvPath() + ": " + r.verdict().word()
+                    + (r.verdict().reason() == null ? "" : " (" + r.verdict().reason() + ")"));
+            for (RebuildChecker.OutputResult o : r.outputs().values()) {
+                System.out.println("  " + o.name() + " " + o.path());
+                System.out.println("    recorded: " + (o.recorded() == null ? "(none)" : o.recorded()));
+                for (int i = 0; i < o.rebuilt().size(); i++)
+                    System.out.println("    round " + (i + 1) + ":  " + o.rebuilt().get(i));
+                for (String f : o.differingFiles()) System.out.println("    differs: " + f);
+            }
+            for (Path k : r.kept()) System.out.println("  note: keeping work directory '" + k + "'");
+        }
+    }
+
+    private static void printJson(List<RebuildChecker.Result> results, int same, int differed, int unknown) {
+        ObjectNode doc = Json.MAPPER.createObjectNode();
+        ArrayNode arr = doc.putArray("results");
+        for (RebuildChecker.Result r : results) {
+            ObjectNode o = arr.addObject();
+            o.put("drv", r.drvPath());
+            o.put("verdict", r.verdict().word());
+            o.put("reason", r.verdict().reason());
+            ObjectNode outs = o.putObject("outputs");
+            for (RebuildChecker.OutputResult out : r.outputs().values()) {
+                ObjectNode x = outs.putObject(out.name());
+                x.put("path", out.path());
+                x.put("recorded", out.recorded());
+                out.rebuilt().forEach(x.putArray("rebuilt")::add);
+                out.differingFiles().forEach(x.putArray("differingFiles")::add);
+            }
+            o.put("variation", r.variation());
+            if (!r.kept().isEmpty()) r.kept().forEach(k -> o.withArray("kept").add(k.toString()));
+        }
+        ObjectNode s = doc.putObject("summary");
+        s.put("analyzed", results.size());
+        s.put("reproducible", same);
+        s.put("diverged", differed);
+        s.put("inconclusive", unknown);
+        Json.print(doc);
+    }
+}
