@@ -16,22 +16,13 @@ class RebuildCommandTest {
     CliRunner standalone() throws Exception {
         ExternalTools.require("bwrap");
         ExternalTools.require("/usr/bin/busybox");
-        CliRunner audit = new CliRunner(tmp.resolve("state"));
-        assertEquals(0, audit.run("init", "--root", tmp.resolve("root").toString()).exit());
-        return audit;
+        return StandaloneFixture.standalone(tmp);
     }
 
-    String busybox(CliRunner audit) throws Exception {
-        Path bb = Files.createDirectories(tmp.resolve("src/busybox-static"));
-        Files.copy(Path.of("/usr/bin/busybox"), bb.resolve("busybox"));
-        return audit.run("add", bb.toString()).out().strip();
-    }
+    String busybox(CliRunner audit) throws Exception { return StandaloneFixture.busybox(audit, tmp); }
 
     String drv(CliRunner audit, String bb, String name, String script) {
-        CliRunner.Result r = audit.run("drv", "create", "--name", name, "--builder", bb + "/busybox",
-                "--arg", "sh", "--arg", "-ec", "--arg", script, "--env", "PATH=" + bb);
-        assertEquals(0, r.exit(), r.err());
-        return r.out().strip();
+        return StandaloneFixture.drv(audit, bb, name, script);
     }
 
     String built(CliRunner audit, String drv) {
