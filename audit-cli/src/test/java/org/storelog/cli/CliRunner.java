@@ -8,16 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Runs the CLI in-process with captured stdout and stderr, as a user would run {@code audit}. */
-final class CliRunner {
-    record Result(int exit, String out, String err) {
-        List<String> lines() { return out.isEmpty() ? List.of() : List.of(out.split("\n")); }
+public final class CliRunner {
+    public record Result(int exit, String out, String err) {
+        public List<String> lines() { return out.isEmpty() ? List.of() : List.of(out.split("\n")); }
     }
 
     private final Path state;
 
-    CliRunner(Path state) { this.state = state; }
+    public CliRunner(Path state) { this.state = state; }
 
-    static synchronized Result runRaw(String... args) {
+    public static synchronized Result runRaw(String... args) {
         PrintStream oldOut = System.out, oldErr = System.err;
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
@@ -33,7 +33,7 @@ final class CliRunner {
         }
     }
 
-    Result run(String... args) {
+    public Result run(String... args) {
         List<String> all = new ArrayList<>(List.of("--state", state.toString()));
         all.addAll(List.of(args));
         return runRaw(all.toArray(String[]::new));

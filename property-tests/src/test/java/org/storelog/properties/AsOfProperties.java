@@ -2,10 +2,7 @@ package org.storelog.properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,8 +19,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.storelog.app.Store;
-import org.storelog.cli.Audit;
-import org.storelog.cli.ExitCodes;
+import org.storelog.cli.CliRunner;
+import org.storelog.cli.CliRunner.Result;
 import org.storelog.domain.event.LoggedEvent;
 import org.storelog.log.EventLog;
 import org.storelog.log.EventLogs;
@@ -59,12 +56,12 @@ class AsOfProperties {
         Path dir = Files.createTempDirectory("asof");
         try {
             Path state = dir.resolve("state");
-            assertEquals(0, run("--state", state.toString(), "init", "--store-dir", "/nix/store").exit);
+            assertEquals(0, run("--state", state.toString(), "init", "--store-dir", "/nix/store").exit());
             List<String> universe = paths(seed);
             for (int i = 0; i < steps.size(); i++) {
                 Path dump = Files.writeString(dir.resolve("d" + i), dump(universe, steps.get(i)));
                 Result r = run("--state", state.toString(), "import", "--dump-db", dump.toString());
-                assertEquals(0, r.exit, r.err);
+                assertEquals(0, r.exit(), r.err());
             }
             List<LoggedEvent> events = new ArrayList<>();
             try (EventLog log = EventLogs.openEmbeddedReadOnly(Store.logDir(state));
@@ -111,7 +108,7 @@ class AsOfProperties {
         Result valid = run(args.toArray(String[]::new));
         List<String> validNow = universe.stream().filter(expected::isValid).sorted().toList();
         assertEquals(validNow, valid.lines().stream().sorted().toList(), "query valid --as-of " + n);
-        assertEquals(validNow.size() == universe.size() ? 0 : 1, valid.exit);
+        assertEquals(validNow.size() == universe.size() ? 0 : 1, valid.exit());
         for (String p : validNow) {
             assertEquals(expected.references(p), run("--state", st, "query", "references", p, "--as-of", at).lines());
             assertEquals(expected.requisites(List.of(p)), run("--state", st, "query", "requisites", p, "--as-of", at).lines());
@@ -166,23 +163,5 @@ class AsOfProperties {
         return sb.toString();
     }
 
-    record Result(int exit, String out, String err) {
-        List<String> lines() { return out.isEmpty() ? List.of() : List.of(out.split("\n")); }
-    }
-
-    private static synchronized Result run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            System.setOut(o);
-            System.setErr(e);
-            int code = ExitCodes.commandLine(new Audit()).execute(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
+    private static Result run(String... args) { return CliRunner.runRaw(args); }
 }
