@@ -59,4 +59,6 @@ in rec {
     // sh ''echo not what was promised > $out'');
   # instantiated, never built
   neverBuilt = mk "never-built" ''echo never built > $out'';
+  # its input (neverBuilt's output) is not in the store
+  missingInput = mk "missing-input" ''busybox cat ${neverBuilt} > $out'';
 }
