@@ -29,7 +29,7 @@ import org.storelog.testsupport.ExternalTools;
  * list the differing files), every file of the Nix store keeps its inode, mtime, ctime and mode, every
  * output its NAR hash, and the store directory its mtime and entry count; and in every bubblewrap
  * command line the rebuild ran, each mount of a Nix store path is read-only, the only writable mounts
- * being the scratch directories of the build.
+ * being the scratch directories of the build. {@code audit build} is still refused there.
  */
 class RebuildAttachedNixTest {
     static final List<String> ATTRS = List.of("tree", "runtimeRef", "multi", "selfRef", "urandom");
@@ -59,6 +59,11 @@ class RebuildAttachedNixTest {
         Map<String, String> before = snapshot(nixStore);
         long storeMtime = Files.getLastModifiedTime(nixStore).toMillis();
         long entries = count(nixStore);
+
+        // Building (which registers outputs) is still refused, saying why.
+        CliRunner.Result build = audit.run("build", drvs.get("tree"));
+        assertEquals(1, build.exit(), build.out() + build.err());
+        assertTrue(build.err().contains("attached to Nix") && build.err().contains("never written"), build.err());
 
         // Through the command, as a user runs it.
         CliRunner.Result r = audit.run(concat(List.of("rebuild", "--check"), drvs.values()));
