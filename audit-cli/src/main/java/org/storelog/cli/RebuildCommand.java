@@ -22,7 +22,9 @@ import picocli.CommandLine.ParentCommand;
                 + "ones (as nix-build --check and guix build --check do), naming the files that differ.",
                 "A PATH is checked through its deriver. With no recorded output, the rounds are compared with each "
                         + "other. Nothing is registered; every check is recorded as a RebuildCompared event.",
-                "Exit status: 0 all reproducible, 2 some output diverged, 1 otherwise. Standalone stores only."})
+                "Works on standalone stores and on stores attached to Nix (audit init --attach-nix; the Nix store is "
+                        + "only read: rebuilt outputs live in scratch directories).",
+                "Exit status: 0 all reproducible, 2 some output diverged, 1 otherwise."})
 final class RebuildCommand implements Callable<Integer> {
     @ParentCommand Audit audit;
 
@@ -48,7 +50,6 @@ final class RebuildCommand implements Callable<Integer> {
             throw new StoreException(ExitCodes.USAGE, "--vary " + vary + ": variations are not implemented yet (only 'none')");
         List<RebuildChecker.Result> results;
         try (Store store = Store.open(audit.state(), true)) {
-            store.requireStandalone("rebuilding");
             List<String> paths = new ArrayList<>();
             for (String a : args) paths.add(StoreArgs.storePath(store.config(), a));
             RebuildChecker checker = new RebuildChecker(store, new SandboxRunner(), System.err);

@@ -34,6 +34,11 @@ import org.storelog.sandbox.Variation;
  * {@code registerOutputs}) and Guix's {@code guix build --check} do, without registering anything.
  * With nothing recorded, the rounds are compared with each other. Every check, whatever its verdict,
  * is committed as one {@link StoreEvent.RebuildCompared}; a failed check never stops the batch.
+ *
+ * <p>Works on both kinds of store. On a store attached to Nix, inputs are bound read-only from
+ * their physical location ({@link org.storelog.app.StoreConfig#physical}), outputs are created in a
+ * scratch directory that the sandbox sees as its store directory, and the recorded outputs are only
+ * read (to list differing files): the Nix store is never written.
  */
 public final class RebuildChecker {
     /** {@code rounds} fresh builds per derivation; {@code keepFailed} keeps the work directories of non-reproducible checks. */
@@ -89,7 +94,6 @@ public final class RebuildChecker {
 
     /** Checks every argument (a derivation or an output path) in order; each result is already committed. */
     public List<Result> check(List<String> subjects, Options opts) throws IOException {
-        store.requireStandalone("rebuilding");
         List<Result> results = new ArrayList<>();
         boolean checkedRunner = false;
         for (String s : subjects) {
