@@ -36,7 +36,9 @@ public final class VariationPlan {
         /** The build directory's file system: a fresh tmpfs instead of the disk, which changes readdir order. */
         BUILD_DIR_FS("build-dir-fs");
 
-        private static final int[] UMASKS = {0002, 0077, 0027};
+        // Each keeps 022 masked: Nix (and our builder) reject an output root that is group- or
+        // world-writable, so a umask such as 0002 would fail every build instead of revealing a bug.
+        private static final int[] UMASKS = {0077, 0027, 0037};
 
         private final String label;
 

@@ -29,10 +29,10 @@ class VariationPlanTest {
         assertEquals(30001, v.uid());
         assertEquals(30001, v.gid());
         assertEquals(OptionalInt.of(1), v.cpuCount());
-        assertEquals(0002, v.umask());
+        assertEquals(0077, v.umask());
         assertTrue(v.buildDirOnTmpfs());
         assertEquals("round 1: none; round 2: build-dir=/tmp/nix-build-rebuild-1,hostname=rebuild-1,ids=30001:30001,"
-                + "cpus=1,umask=0002,build-dir-on-tmpfs", p.describe(2));
+                + "cpus=1,umask=0077,build-dir-on-tmpfs", p.describe(2));
     }
 
     @Test void laterRounds_differFromEachOther_inIdsHostnameBuildDirAndUmask() {
@@ -48,7 +48,7 @@ class VariationPlanTest {
     @Test void list_variesOnlyTheNamedKinds_inAnyOrderAndCase() {
         VariationPlan p = VariationPlan.parse(" Umask , hostname,umask");
         assertEquals(List.of(Kind.HOSTNAME, Kind.UMASK), p.kinds());
-        assertEquals(Variation.NONE.withHostname("rebuild-1").withUmask(0002), p.forRound(2));
+        assertEquals(Variation.NONE.withHostname("rebuild-1").withUmask(0077), p.forRound(2));
         assertEquals("hostname,umask", p.toString());
     }
 
