@@ -3,6 +3,7 @@ package org.storelog.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,6 +108,8 @@ class RebuildVariationTest {
     }
 
     @Test void readdirOrder_isAttributedToTheBuildDirFileSystem() throws Exception {
+        Assumptions.assumeFalse("tmpfs".equals(Files.getFileStore(tmp).type()),
+                "the state directory is on tmpfs: Nix's environment and the variation list directories alike");
         // ext4 lists a directory in name-hash order, tmpfs in reverse creation order; find walks in readdir order.
         reproducibleInNixsEnvironment_divergedBy(drv("readdir",
                 "mkdir d; for i in $(seq 1 40); do touch d/f$i; done; find d > $out"), "build-dir-fs");
@@ -137,6 +140,18 @@ class RebuildVariationTest {
         assertEquals("differs", res.get("attribution").get("trials").get("plain").asText());
         assertEquals(1, res.get("attribution").get("trials").size(), "no single variation tried: " + res);
         assertTrue(res.get("reason").asText().contains("non-deterministic even without variation"), res.toString());
+    }
+
+    @Test void recordedOutputDifferingInRound1_isNonDeterministic_withoutTrialRebuilds() throws Exception {
+        String d = drv("recorded-clock", "cat /proc/uptime > $out");
+        CliRunner.Result b = audit.run("build", d);
+        assertEquals(0, b.exit(), b.err());
+        CliRunner.Result r = rebuild("--vary", "standard", "--json", d);
+        assertEquals(2, r.exit(), r.out() + r.err());
+        JsonNode res = result(r);
+        assertEquals("non-deterministic", res.get("attribution").get("kind").asText(), res.toString());
+        assertEquals(0, res.get("attribution").get("trials").size(), res.toString());
+        assertTrue(res.get("reason").asText().contains("round 1 in Nix's environment already differs"), res.toString());
     }
 
     @Test void differenceNeedingTwoVariations_isSaidToNeedACombination() throws Exception {
