@@ -87,7 +87,7 @@ final class RebuildCommand implements Callable<Integer> {
                     + (r.verdict().reason() == null ? "" : " (" + r.verdict().reason() + ")"));
             if (!r.variation().equals("none")) System.out.println("  variation: " + r.variation());
             if (r.attribution() != null) {
-                System.out.println("  " + r.attribution().explanation());
+                if (!r.attribution().trials().isEmpty()) System.out.println("  trial rebuilds (to find the cause):");
                 r.attribution().trials().forEach((t, res) -> System.out.println("    " + t + (t.equals(Attribution.PLAIN)
                         ? " rebuild: " : " alone: ") + res));
             }
