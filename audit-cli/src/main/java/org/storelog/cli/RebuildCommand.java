@@ -57,6 +57,9 @@ final class RebuildCommand implements Callable<Integer> {
         }
         int rounds = this.rounds == null ? plan.defaultRounds() : this.rounds;
         if (rounds < 1) throw new StoreException(ExitCodes.USAGE, "--rounds must be at least 1");
+        if (rounds < 2 && !plan.isNone())
+            throw new StoreException(ExitCodes.USAGE, "--vary " + vary + " changes rounds 2 and later (round 1 is Nix's "
+                    + "environment): use --rounds 2 or more");
         List<RebuildChecker.Result> results;
         try (Store store = Store.open(audit.state(), true)) {
             store.requireStandalone("rebuilding");

@@ -173,6 +173,12 @@ class RebuildVariationTest {
         assertEquals("round 1: none; round 2: hostname=rebuild-1,umask=0077", result(r).get("variation").asText());
     }
 
+    @Test void variationWithOneRound_isAUsageError() {
+        CliRunner.Result r = rebuild("--vary", "hostname", "--rounds", "1", drv("one-round", "echo x > $out"));
+        assertEquals(64, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("use --rounds 2 or more"), r.err());
+    }
+
     @Test void deterministicDerivation_isReproducibleUnderEveryVariation() throws Exception {
         CliRunner.Result r = rebuild("--vary", "standard", "--rounds", "3", "--json",
                 drv("plain", "mkdir $out; echo hello > $out/a; ln -s a $out/b"));
