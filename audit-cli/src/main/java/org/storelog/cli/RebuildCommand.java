@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.storelog.app.Store;
 import org.storelog.app.StoreException;
+import org.storelog.app.audit.Attribution;
 import org.storelog.app.audit.RebuildChecker;
+import org.storelog.app.audit.VariationPlan;
 import org.storelog.app.audit.Verdict;
 import org.storelog.sandbox.SandboxRunner;
 import org.storelog.sandbox.Variation;
@@ -32,11 +34,15 @@ final class RebuildCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "DRV|PATH") List<String> args;
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "1", description = "Independent builds per derivation (default 1).")
-    int rounds;
+    @Option(names = "--rounds", paramLabel = "N",
+            description = "Independent builds per derivation (default 1, or 2 with --vary other than none).")
+    Integer rounds;
 
-    @Option(names = "--vary", paramLabel = "V", defaultValue = "none",
-            description = "Environment variation; only 'none' (Nix's environment) is implemented.") String vary;
+    @Option(names = "--vary", paramLabel = "none|standard|LIST", defaultValue = "none",
+            description = {"Environment of rounds 2 and later (round 1 is always Nix's): 'none' (Nix's), 'standard' "
+                    + "(all of them), or a comma-separated list of: build-dir, hostname, ids, cpus, umask, build-dir-fs.",
+                    "When a varied round differs, each variation is tried alone to name the cause; see docs/variations.md."})
+    String vary;
 
     @Option(names = "--json", description = "Print JSON.") boolean json;
 
@@ -45,15 +51,23 @@ final class RebuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        VariationPlan plan;
+        try {
+            plan = VariationPlan.parse(vary);
+        } catch (VariationPlan.UnknownVariationException e) {
+            throw new StoreException(ExitCodes.USAGE, e.getMessage());
+        }
+        int rounds = this.rounds == null ? plan.defaultRounds() : this.rounds;
         if (rounds < 1) throw new StoreException(ExitCodes.USAGE, "--rounds must be at least 1");
-        if (!vary.equals("none"))
-            throw new StoreException(ExitCodes.USAGE, "--vary " + vary + ": variations are not implemented yet (only 'none')");
+        if (rounds < 2 && !plan.isNone())
+            throw new StoreException(ExitCodes.USAGE, "--vary " + vary + " changes rounds 2 and later (round 1 is Nix's "
+                    + "environment): use --rounds 2 or more");
         List<RebuildChecker.Result> results;
         try (Store store = Store.open(audit.state(), true)) {
             List<String> paths = new ArrayList<>();
             for (String a : args) paths.add(StoreArgs.storePath(store.config(), a));
             RebuildChecker checker = new RebuildChecker(store, new SandboxRunner(), System.err);
-            results = checker.check(paths, new RebuildChecker.Options(rounds, keepFailed, Variation.NONE, null));
+            results = checker.check(paths, new RebuildChecker.Options(rounds, keepFailed, Variation.NONE, null, plan));
         }
         int same = 0, differed = 0, unknown = 0;
         for (RebuildChecker.Result r : results) {
@@ -75,6 +89,12 @@ final class RebuildCommand implements Callable<Integer> {
         for (RebuildChecker.Result r : results) {
             System.out.println(r.drvPath() + ": " + r.verdict().word()
                     + (r.verdict().reason() == null ? "" : " (" + r.verdict().reason() + ")"));
+            if (!r.variation().equals("none")) System.out.println("  variation: " + r.variation());
+            if (r.attribution() != null) {
+                if (!r.attribution().trials().isEmpty()) System.out.println("  trial rebuilds (to find the cause):");
+                r.attribution().trials().forEach((t, res) -> System.out.println("    " + t + (t.equals(Attribution.PLAIN)
+                        ? " rebuild: " : " alone: ") + res));
+            }
             for (RebuildChecker.OutputResult o : r.outputs().values()) {
                 System.out.println("  " + o.name() + " " + o.path());
                 System.out.println("    recorded: " + (o.recorded() == null ? "(none)" : o.recorded()));
@@ -103,6 +123,13 @@ final class RebuildCommand implements Callable<Integer> {
                 out.differingFiles().forEach(x.putArray("differingFiles")::add);
             }
             o.put("variation", r.variation());
+            if (r.attribution() != null) {
+                r.attribution().causes().forEach(o.putArray("cause")::add);
+                ObjectNode a = o.putObject("attribution");
+                a.put("kind", r.attribution().kind().word());
+                ObjectNode t = a.putObject("trials");
+                r.attribution().trials().forEach(t::put);
+            }
             if (!r.kept().isEmpty()) r.kept().forEach(k -> o.withArray("kept").add(k.toString()));
         }
         ObjectNode s = doc.putObject("summary");

@@ -136,10 +136,11 @@ class RebuildCommandTest {
     }
 
     @Test
-    void otherVariations_areAUsageError() throws Exception {
+    void unknownVariation_isAUsageError_listingTheValidNames() throws Exception {
         CliRunner audit = standalone();
-        CliRunner.Result r = audit.run("rebuild", "--check", "--vary", "standard", "/nix/store/00000000000000000000000000000000-x");
+        CliRunner.Result r = audit.run("rebuild", "--check", "--vary", "hostname,timezone", "/nix/store/00000000000000000000000000000000-x");
         assertEquals(64, r.exit());
-        assertTrue(r.err().contains("not implemented yet"), r.err());
+        assertTrue(r.err().contains("unknown variation 'timezone'"), r.err());
+        assertTrue(r.err().contains("build-dir, hostname, ids, cpus, umask, build-dir-fs"), r.err());
     }
 }

@@ -18,6 +18,10 @@ import java.util.TreeMap;
  * (fixed-output only) {@code NIX_OUTPUT_CHECKED} and the impure variables, then {@code NIX_LOG_FD}
  * and {@code TERM}. Nix keeps them in a {@code std::map}, so the builder receives them sorted
  * bytewise by name; so does ours.
+ *
+ * <p>Under a {@link Variation} the build-directory variables follow {@link Variation#buildDir()} and
+ * {@code NIX_BUILD_CORES} follows {@link Variation#cpuCount()} when it is set (Nix's {@code cores}
+ * setting defaults to the machine's CPU count).
  */
 public final class SandboxEnvironment {
     private SandboxEnvironment() {}
@@ -37,7 +41,9 @@ public final class SandboxEnvironment {
         env.put("PATH", PATH);
         env.put("HOME", HOME);
         env.put("NIX_STORE", r.storeDir());
-        env.put("NIX_BUILD_CORES", Integer.toString(r.buildCores()));
+        // Nix's default for `cores` is the machine's CPU count, so a machine with fewer CPUs also
+        // tells the builder to use fewer cores: the CPU-count variation changes both.
+        env.put("NIX_BUILD_CORES", Integer.toString(r.variation().cpuCount().orElse(r.buildCores())));
         env.putAll(r.env());
         String top = r.variation().buildDir();
         env.put("NIX_BUILD_TOP", top);

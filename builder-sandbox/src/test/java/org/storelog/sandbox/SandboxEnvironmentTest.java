@@ -66,6 +66,25 @@ class SandboxEnvironmentTest {
         assertEquals("/tmp/x", env.get("PWD"));
     }
 
+    @Test void cpuCountVariationSetsNixBuildCoresToTheCpuCount() {
+        var env = SandboxEnvironment.of(base().buildCores(8).variation(Variation.NONE.withCpuCount(1)).build());
+        assertEquals("1", env.get("NIX_BUILD_CORES"));
+    }
+
+    @Test void cpuCountVariation_derivationStillOverridesNixBuildCores() {
+        var env = SandboxEnvironment.of(base().buildCores(8).env("NIX_BUILD_CORES", "4")
+                .variation(Variation.NONE.withCpuCount(1)).build());
+        assertEquals("4", env.get("NIX_BUILD_CORES"));
+    }
+
+    @Test void idsVariationIsWrittenToPasswdAndGroup() {
+        Variation v = Variation.NONE.withIds(30001, 30002).withBuildDir("/tmp/b");
+        Map<String, String> etc = SandboxEnvironment.etcFiles(base().variation(v).build());
+        assertEquals("root:x:0:0:Nix build user:/tmp/b:/noshell\nnixbld:x:30001:30002:Nix build user:/tmp/b:/noshell\n"
+                + "nobody:x:65534:65534:Nobody:/:/noshell\n", etc.get("passwd"));
+        assertEquals("root:x:0:\nnixbld:!:30002:\nnogroup:x:65534:\n", etc.get("group"));
+    }
+
     @Test void etcFilesAreWhatNixWrites() {
         Map<String, String> etc = SandboxEnvironment.etcFiles(base().build());
         assertEquals(List.of("group", "hosts", "passwd"), List.copyOf(etc.keySet()));

@@ -143,6 +143,26 @@ class SandboxRunnerTest {
         assertEquals("1\n", run.log());
     }
 
+    @Test void variationCpuCount_alsoSetsNixBuildCores() {
+        Run run = TestBuilds.run(TestBuilds.request(tmp, "$b nproc; echo $NIX_BUILD_CORES").buildCores(2)
+                .variation(Variation.NONE.withCpuCount(1)).build());
+        assertEquals("1\n1\n", run.log());
+    }
+
+    @Test void variationNone_leavesAffinityAndNixBuildCoresAlone() {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        Run run = TestBuilds.run(TestBuilds.request(tmp, "$b nproc; echo $NIX_BUILD_CORES").buildCores(cpus).build());
+        assertEquals(cpus + "\n" + cpus + "\n", run.log());
+    }
+
+    @Test void everyVariationAtOnce_isAppliedInOneSandbox() {
+        Variation v = Variation.NONE.withBuildDir("/tmp/nix-build-all-1").withHostname("rebuild-1").withIds(30001, 30001)
+                .withCpuCount(1).withUmask(0077).withBuildDirOnTmpfs(true);
+        Run run = TestBuilds.run(TestBuilds.request(tmp, "$b id -u; $b id -g; $b hostname; $b pwd; $b nproc; umask; "
+                + "$b stat -f -c %T .").buildCores(2).variation(v).build());
+        assertEquals("30001\n30001\nrebuild-1\n/tmp/nix-build-all-1\n1\n0077\ntmpfs\n", run.log());
+    }
+
     @Test void variationTmpfsBuildDir_mountsATmpfsAndLeavesHostBuildDirAlone() {
         Run run = TestBuilds.run(TestBuilds.request(tmp, "$b stat -f -c %T /build; $b touch /build/x")
                 .variation(Variation.NONE.withBuildDirOnTmpfs(true)).build());

@@ -41,13 +41,25 @@ import org.storelog.sandbox.Variation;
  * read (to list differing files): the Nix store is never written.
  */
 public final class RebuildChecker {
-    /** {@code rounds} fresh builds per derivation; {@code keepFailed} keeps the work directories of non-reproducible checks. */
-    public record Options(int rounds, boolean keepFailed, Variation variation, Limits limits) {
+    /**
+     * {@code rounds} fresh builds per derivation; {@code keepFailed} keeps the work directories of
+     * non-reproducible checks; {@code plan} says which environment each round builds in (without one,
+     * every round builds in {@code variation}).
+     */
+    public record Options(int rounds, boolean keepFailed, Variation variation, Limits limits, VariationPlan plan) {
         public Options {
             if (rounds < 1) throw new IllegalArgumentException("--rounds must be at least 1");
             if (variation == null) variation = Variation.NONE;
             if (limits == null) limits = Limits.NONE;
+            if (plan == null) plan = VariationPlan.fixed(variation);
         }
+
+        public Options(int rounds, boolean keepFailed, Variation variation, Limits limits) {
+            this(rounds, keepFailed, variation, limits, null);
+        }
+
+        /** What the rounds build in, as recorded in the event. */
+        public String describeVariation() { return plan.describe(rounds); }
     }
 
     /** One output: recorded hash (null if the output is not registered), one rebuilt hash per successful round. */
@@ -63,10 +75,16 @@ public final class RebuildChecker {
      * derivation was found); {@code kept} lists work directories left on disk by {@code keepFailed}.
      */
     public record Result(String subject, String drvPath, Verdict verdict, SortedMap<String, OutputResult> outputs,
-                         String variation, int rounds, List<Path> kept) {
+                         String variation, int rounds, List<Path> kept, Attribution attribution) {
         public Result {
             outputs = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(outputs));
             kept = List.copyOf(kept);
+        }
+
+        /** A result without attribution (nothing diverged under a variation). */
+        public Result(String subject, String drvPath, Verdict verdict, SortedMap<String, OutputResult> outputs,
+                      String variation, int rounds, List<Path> kept) {
+            this(subject, drvPath, verdict, outputs, variation, rounds, kept, null);
         }
 
         /** The event recorded for this result. */
@@ -101,7 +119,7 @@ public final class RebuildChecker {
             Result res;
             if (r.problem() != null) {
                 res = new Result(s, r.drvPath(), new Verdict.Inconclusive(r.problem()), new TreeMap<>(),
-                        opts.variation().describe(), opts.rounds(), List.of());
+                        opts.describeVariation(), opts.rounds(), List.of());
             } else {
                 if (!checkedRunner) {
                     runner.checkAvailable();
@@ -148,17 +166,18 @@ public final class RebuildChecker {
         SortedMap<String, String> outPaths = new TreeMap<>(builder.outputsOf(drvPath));
         List<Path> works = new ArrayList<>();
         List<DerivationBuilder.Result> rounds = new ArrayList<>();
-        String variation = opts.variation().describe();
         try {
             for (int i = 1; i <= opts.rounds(); i++) {
                 Path work = store.state().resolve("builds").resolve("rebuild-" + UUID.randomUUID());
                 Files.createDirectories(work);
                 works.add(work);
-                progress.println("checking '" + drvPath + "' (round " + i + " of " + opts.rounds() + ")...");
+                Variation variation = opts.plan().forRound(i);
+                progress.println("checking '" + drvPath + "' (round " + i + " of " + opts.rounds()
+                        + (opts.plan().isNone() ? "" : ", variation " + variation.describe()) + ")...");
                 ByteArrayOutputStream log = new ByteArrayOutputStream();
                 DerivationBuilder.Result r;
                 try (OutputStream sink = log) {
-                    r = builder.build(new DerivationBuilder.Request(drvPath, d, opts.variation(), work.resolve("scratch"),
+                    r = builder.build(new DerivationBuilder.Request(drvPath, d, variation, work.resolve("scratch"),
                             work.resolve("build"), opts.limits(), 0), sink);
                 } catch (RuntimeException e) {
                     return finish(subject, drvPath, new Verdict.Inconclusive("build failed: " + message(e)),
@@ -173,6 +192,8 @@ public final class RebuildChecker {
             Map<String, OutputResult> outputs = new TreeMap<>();
             List<String> diverged = new ArrayList<>();
             List<String> notBuilt = new ArrayList<>();
+            Map<String, String> expectedHashes = new TreeMap<>();
+            int firstBadRound = Integer.MAX_VALUE;
             for (var e : outPaths.entrySet()) {
                 String name = e.getKey(), path = e.getValue();
                 RegisteredPath info = store.view().isValid(path) ? store.view().info(path).orElse(null) : null;
@@ -191,20 +212,28 @@ public final class RebuildChecker {
                 if (recorded == null && rounds.size() == 1) notBuilt.add(name);
                 else if (bad >= 0) {
                     diverged.add(name);
+                    firstBadRound = Math.min(firstBadRound, bad + 1);
                     files = TreeDiff.between(reference, trees.get(bad));
                 }
                 outputs.put(name, new OutputResult(name, path, recorded, rebuilt, files));
+                expectedHashes.put(name, expected);
             }
+            Attribution why = diverged.isEmpty() || opts.plan().isNone() ? null
+                    : firstBadRound == 1 ? Attribution.nonDeterministicInRound1()
+                    : Attribution.find(opts.plan(), firstBadRound, (v, label) -> trial(drvPath, d, v, label, expectedHashes, opts, works));
             Verdict v;
             if (!diverged.isEmpty())
                 v = new Verdict.Diverged("output" + (diverged.size() > 1 ? "s " : " ") + String.join(", ", diverged)
                         + " differ" + (diverged.size() > 1 ? "" : "s") + " from "
-                        + (outputs.get(diverged.get(0)).recorded() != null ? "the recorded output" : "the first round"));
+                        + (outputs.get(diverged.get(0)).recorded() != null ? "the recorded output" : "the first round")
+                        + (why == null ? "" : "; " + why.explanation()));
             else if (!notBuilt.isEmpty())
                 v = new Verdict.Inconclusive("not built yet: nothing recorded for output" + (notBuilt.size() > 1 ? "s " : " ")
                         + String.join(", ", notBuilt) + " and only one round (use --rounds 2 to compare rebuilds)");
             else v = new Verdict.Reproducible();
-            return finish(subject, drvPath, v, outputs, opts, works, !(v instanceof Verdict.Reproducible));
+            Result res = finish(subject, drvPath, v, outputs, opts, works, !(v instanceof Verdict.Reproducible));
+            return why == null ? res : new Result(res.subject(), res.drvPath(), res.verdict(), res.outputs(), res.variation(),
+                    res.rounds(), res.kept(), why);
         } catch (IOException | RuntimeException e) {
             discard(works);
             throw e;
@@ -216,7 +245,32 @@ public final class RebuildChecker {
         List<Path> kept = List.of();
         if (failed && opts.keepFailed()) kept = works;
         else discard(works);
-        return new Result(subject, drvPath, v, new TreeMap<>(outputs), opts.variation().describe(), opts.rounds(), kept);
+        return new Result(subject, drvPath, v, new TreeMap<>(outputs), opts.describeVariation(), opts.rounds(), kept);
+    }
+
+    /**
+     * One attribution rebuild in {@code v}: {@link Attribution#SAME} if every output's NAR hash equals
+     * {@code expected}, {@link Attribution#DIFFERS} if one does not, {@code failed: …} if the build failed.
+     */
+    private String trial(String drvPath, Derivation d, Variation v, String label, Map<String, String> expected,
+                         Options opts, List<Path> works) {
+        progress.println("checking '" + drvPath + "' (" + (label.equals(Attribution.PLAIN) ? "plain rebuild"
+                : label + " alone: " + v.describe()) + ")...");
+        try {
+            Path work = store.state().resolve("builds").resolve("rebuild-" + UUID.randomUUID());
+            Files.createDirectories(work);
+            works.add(work);
+            DerivationBuilder.Result r = builder.build(new DerivationBuilder.Request(drvPath, d, v, work.resolve("scratch"),
+                    work.resolve("build"), opts.limits(), 0), OutputStream.nullOutputStream());
+            if (!r.succeeded()) return "failed: " + r.failure();
+            for (var e : expected.entrySet()) {
+                DerivationBuilder.BuiltOutput o = r.outputs().get(e.getKey());
+                if (o == null || !o.narHash().toPrefixedNix32().equals(e.getValue())) return Attribution.DIFFERS;
+            }
+            return Attribution.SAME;
+        } catch (IOException | RuntimeException e) {
+            return "failed: " + message(e);
+        }
     }
 
     private static void discard(List<Path> works) {
