@@ -66,7 +66,10 @@ class RebuildClosureTest {
         assertEquals(0, t.exit(), t.err());
         List<String> order = new ArrayList<>();
         for (String line : t.out().lines().toList())
-            if (line.contains("RebuildCompared")) order.add(line.substring(line.lastIndexOf(' ') + 1).strip());
+            if (line.contains("RebuildCompared")) {
+                String[] cols = line.strip().split("\\s+");
+                order.add(cols[cols.length - 1]);
+            }
         return order;
     }
 
