@@ -23,6 +23,8 @@ final class Progress implements org.storelog.app.Progress {
     private long lastDraw;
     private boolean drawn;
     private String line = "";
+    private long done;
+    private String current;
 
     private Progress(String label) { this(label, System.err, System::nanoTime); }
 
@@ -55,6 +57,8 @@ final class Progress implements org.storelog.app.Progress {
 
     @Override
     public synchronized void step(long done, String current) {
+        this.done = done;
+        this.current = current;
         long now = clock.getAsLong();
         if (now - lastDraw < 200_000_000L && done < total) return;
         lastDraw = now;
@@ -62,6 +66,12 @@ final class Progress implements org.storelog.app.Progress {
         line = render(label, done, total, current, Duration.ofNanos(now - start));
         err.print("\r\033[K" + line);
         err.flush();
+    }
+
+    /** The bar as of now, from the latest step (also one that was too soon to draw). */
+    private String redraw() {
+        line = render(label, done, total, current, Duration.ofNanos(clock.getAsLong() - start));
+        return line;
     }
 
     /**
@@ -103,7 +113,7 @@ final class Progress implements org.storelog.app.Progress {
                     }
                     String text = buf.toString(StandardCharsets.UTF_8);
                     buf.reset();
-                    err.print((drawn ? "\r\033[K" : "") + text + "\n" + (drawn ? line : ""));
+                    err.print((drawn ? "\r\033[K" : "") + text + "\n" + (drawn ? redraw() : ""));
                     err.flush();
                 }
             }

@@ -35,14 +35,17 @@ class ProgressRenderTest {
         now.addAndGet(50_000_000L);
         p.step(0, "b"); // too soon: not drawn
         now.addAndGet(10_000_000_000L);
-        p.step(1, "b");
-        p.above().println("checking 'b' (round 1 of 1)...");
+        p.step(1, "");
+        now.addAndGet(100_000_000L);
+        p.step(1, "c"); // too soon to draw, but the line printed next redraws the bar with it
+        now.addAndGet(2_000_000_000L);
+        p.above().println("checking 'c' (round 1 of 1)...");
         p.close();
         String out = buf.toString(StandardCharsets.UTF_8);
         assertEquals("\r\033[Kchecking [                              ] 0/2 elapsed 0:00 a"
-                + "\r\033[Kchecking [###############               ] 1/2 elapsed 0:10 eta 0:10 b"
-                + "\r\033[Kchecking 'b' (round 1 of 1)...\n"
-                + "checking [###############               ] 1/2 elapsed 0:10 eta 0:10 b"
+                + "\r\033[Kchecking [###############               ] 1/2 elapsed 0:10 eta 0:10"
+                + "\r\033[Kchecking 'c' (round 1 of 1)...\n"
+                + "checking [###############               ] 1/2 elapsed 0:12 eta 0:12 c"
                 + "\r\033[K", out);
     }
 }

@@ -116,19 +116,25 @@ public final class RebuildChecker {
         store.requireStandalone("rebuilding");
         Result[] byNode = new Result[plan.size()];
         int[] done = {0};
+        java.util.Set<String> running = new java.util.LinkedHashSet<>();
         bar.total(plan.size());
         try {
             DagScheduler.run(plan.graph(), jobs, node -> {
                 int i = Integer.parseInt(node);
                 String s = plan.nodes().get(i).subject();
-                synchronized (byNode) { bar.step(done[0], ClosurePlan.namePart(s)); }
+                String shown = ClosurePlan.namePart(s);
+                synchronized (byNode) {
+                    running.add(shown);
+                    bar.step(done[0], String.join(", ", running));
+                }
                 Result res = checkOne(s, opts);
                 synchronized (store) {
                     store.commit(List.of(res.event()));
                 }
                 synchronized (byNode) {
                     byNode[i] = res;
-                    bar.step(++done[0], ClosurePlan.namePart(res.drvPath()));
+                    running.remove(shown);
+                    bar.step(++done[0], String.join(", ", running));
                 }
             });
         } catch (IOException | RuntimeException e) {
