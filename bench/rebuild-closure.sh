@@ -45,7 +45,7 @@ for r in $(seq 1 "$rounds"); do
   ns+=("$(ms nix-build "${nixopts[@]}" --check "$single")")
   as+=("$(ms "$audit" rebuild --check "$single")")
 done
-verdicts=$("$audit" rebuild --check --closure --jobs 2 "$top" 2>&1 >/dev/null | tail -n 1)
+verdicts=$("$audit" rebuild --check --closure --jobs 2 "$top" 2>/dev/null | tail -n 1 || true)
 m() { printf '%s\n' "$@" | median; }
 NE=$(m "${ne[@]}"); A1=$(m "${a1[@]}"); A2=$(m "${a2[@]}"); NS=$(m "${ns[@]}"); AS=$(m "${as[@]}")
 out="$here/bench/results/rebuild-closure.txt"
