@@ -117,6 +117,10 @@ class RebuildClosureTest {
         List<String> log = checkedInLogOrder(audit);
         assertInputsFirst(g, log.subList(5, log.size()));
         assertTrue(two.err().contains("5 store items were analyzed: 5 identical, 0 differed, 0 inconclusive"), two.err());
+        // --jobs on a plain batch: results in argument order, nothing added from the closure
+        CliRunner.Result batch = audit.run("rebuild", "--check", "--jobs", "2", "--json", g.e(), g.a(), g.c());
+        assertEquals(0, batch.exit(), batch.err());
+        assertEquals(List.of(g.e(), g.a(), g.c()), drvs(json(batch).get("results")));
     }
 
     @Test
@@ -157,7 +161,7 @@ class RebuildClosureTest {
     }
 
     @Test
-    void diffSimple_showsAUnifiedDiffForText_andSizesAndHashesForBinary_andSymlinkTargetsPlainly() throws Exception {
+    void diffSimple_showsAUnifiedDiffForText_andSizesAndHashesForBinary_andSymlinkTargetsPlainly_andKeepFailedKeepsTheRebuiltOutput() throws Exception {
         CliRunner audit = standalone();
         String bb = StandaloneFixture.busybox(audit, tmp);
         String d = drv(audit, bb, "stamped", String.join("\n",
@@ -173,9 +177,14 @@ class RebuildClosureTest {
         CliRunner.Result b = audit.run("build", d);
         assertEquals(0, b.exit(), b.err());
 
-        CliRunner.Result r = audit.run("rebuild", "--check", "--diff", "simple", d);
+        CliRunner.Result r = audit.run("rebuild", "--check", "--diff", "simple", "--keep-failed", d);
         assertEquals(2, r.exit(), r.out() + r.err());
         String o = r.out();
+        String kept = o.lines().filter(l -> l.contains("keeping work directory")).findFirst().orElseThrow(() -> new AssertionError(o));
+        Path keptDir = Path.of(kept.substring(kept.indexOf('\'') + 1, kept.lastIndexOf('\'')));
+        try (var files = Files.walk(keptDir)) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().equals("noise.bin")), "the rebuilt output is kept: " + keptDir);
+        }
         assertTrue(o.contains("--- text diff of /stamp.txt:"), o);
         assertTrue(o.contains("--- recorded/stamp.txt"), o);
         assertTrue(o.contains("+++ rebuilt/stamp.txt"), o);
