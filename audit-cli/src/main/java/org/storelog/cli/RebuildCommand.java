@@ -9,9 +9,12 @@ import java.util.concurrent.Callable;
 import org.storelog.app.Store;
 import org.storelog.app.StoreException;
 import org.storelog.app.audit.Attribution;
+import org.storelog.app.audit.ClosurePlan;
+import org.storelog.app.audit.FileDiffs;
 import org.storelog.app.audit.RebuildChecker;
 import org.storelog.app.audit.VariationPlan;
 import org.storelog.app.audit.Verdict;
+import org.storelog.domain.store.StoreDir;
 import org.storelog.sandbox.SandboxRunner;
 import org.storelog.sandbox.Variation;
 import picocli.CommandLine.Command;
@@ -44,6 +47,17 @@ final class RebuildCommand implements Callable<Integer> {
                     "When a varied round differs, each variation is tried alone to name the cause; see docs/variations.md."})
     String vary;
 
+    @Option(names = "--closure", description = "Check every derivation in the build closure of each argument "
+            + "(its derivation and all input derivations, recursively), each once, inputs first.") boolean closure;
+
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "1",
+            description = "Check up to N derivations in parallel, never one before its input derivations (default 1).")
+    int jobs;
+
+    @Option(names = "--diff", paramLabel = "MODE", defaultValue = "none",
+            description = "How to show differing files: none (list them), simple (unified diff of small text files, "
+                    + "sizes and SHA-256 otherwise), diffoscope (its report, when installed).") String diff;
+
     @Option(names = "--json", description = "Print JSON.") boolean json;
 
     @Option(names = "--keep-failed", description = "Keep the work directories of checks that were not reproducible and say where.")
@@ -62,12 +76,30 @@ final class RebuildCommand implements Callable<Integer> {
         if (rounds < 2 && !plan.isNone())
             throw new StoreException(ExitCodes.USAGE, "--vary " + vary + " changes rounds 2 and later (round 1 is Nix's "
                     + "environment): use --rounds 2 or more");
+        if (jobs < 1) throw new StoreException(ExitCodes.USAGE, "--jobs must be at least 1");
+        FileDiffs.Mode diffMode;
+        try {
+            diffMode = FileDiffs.Mode.parse(diff);
+        } catch (IllegalArgumentException e) {
+            throw new StoreException(ExitCodes.USAGE, e.getMessage());
+        }
         List<RebuildChecker.Result> results;
         try (Store store = Store.open(audit.state(), true)) {
             List<String> paths = new ArrayList<>();
             for (String a : args) paths.add(StoreArgs.storePath(store.config(), a));
-            RebuildChecker checker = new RebuildChecker(store, new SandboxRunner(), System.err);
-            results = checker.check(paths, new RebuildChecker.Options(rounds, keepFailed, Variation.NONE, null, plan));
+            ClosurePlan work = closure
+                    ? ClosurePlan.closure(paths, store.view(), StoreDir.of(store.config().storeDir()), store.config()::physical)
+                    : ClosurePlan.batch(paths);
+            FileDiffs differ = FileDiffs.forMode(diffMode, System.getenv("PATH"), System.err::println);
+            Progress bar = Progress.onTerminal() ? new Progress("checking", System.err, System::nanoTime) : null;
+            try {
+                RebuildChecker checker = new RebuildChecker(store, new SandboxRunner(), bar != null ? bar.above() : System.err)
+                        .diffs(differ);
+                results = checker.check(work, new RebuildChecker.Options(rounds, keepFailed, Variation.NONE, null, plan), jobs,
+                        bar != null ? bar : org.storelog.app.Progress.NONE);
+            } finally {
+                if (bar != null) bar.close();
+            }
         }
         int same = 0, differed = 0, unknown = 0;
         for (RebuildChecker.Result r : results) {
@@ -101,8 +133,29 @@ final class RebuildCommand implements Callable<Integer> {
                 for (int i = 0; i < o.rebuilt().size(); i++)
                     System.out.println("    round " + (i + 1) + ":  " + o.rebuilt().get(i));
                 for (String f : o.differingFiles()) System.out.println("    differs: " + f);
+                for (FileDiffs.FileDiff d : o.diffs()) printDiff(d);
             }
             for (Path k : r.kept()) System.out.println("  note: keeping work directory '" + k + "'");
+        }
+    }
+
+    private static void printDiff(FileDiffs.FileDiff d) {
+        switch (d.kind()) {
+            case "text", "diffoscope" -> {
+                System.out.println("    --- " + d.kind() + " diff of " + d.file() + ":");
+                d.diff().lines().forEach(l -> System.out.println("      " + l));
+            }
+            default -> {
+                StringBuilder b = new StringBuilder("    " + d.kind() + " " + d.file() + ":");
+                if (d.diff() != null) b.append(' ').append(d.diff());
+                if (d.sizes() != null) {
+                    List<String> parts = new ArrayList<>();
+                    for (int i = 0; i < d.sizes().size(); i++)
+                        parts.add(d.sizes().get(i) + " bytes " + d.hashes().get(i));
+                    b.append(' ').append(String.join(" → ", parts));
+                }
+                System.out.println(b);
+            }
         }
     }
 
@@ -121,6 +174,17 @@ final class RebuildCommand implements Callable<Integer> {
                 x.put("recorded", out.recorded());
                 out.rebuilt().forEach(x.putArray("rebuilt")::add);
                 out.differingFiles().forEach(x.putArray("differingFiles")::add);
+                if (!out.diffs().isEmpty()) {
+                    ArrayNode ds = x.putArray("diffs");
+                    for (FileDiffs.FileDiff d : out.diffs()) {
+                        ObjectNode dn = ds.addObject();
+                        dn.put("file", d.file());
+                        dn.put("kind", d.kind());
+                        if (d.diff() != null) dn.put("diff", d.diff());
+                        if (d.sizes() != null) d.sizes().forEach(dn.putArray("sizes")::add);
+                        if (d.hashes() != null) d.hashes().forEach(dn.putArray("hashes")::add);
+                    }
+                }
             }
             o.put("variation", r.variation());
             if (r.attribution() != null) {

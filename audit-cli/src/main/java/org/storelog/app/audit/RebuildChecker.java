@@ -63,10 +63,17 @@ public final class RebuildChecker {
     }
 
     /** One output: recorded hash (null if the output is not registered), one rebuilt hash per successful round. */
-    public record OutputResult(String name, String path, String recorded, List<String> rebuilt, List<String> differingFiles) {
+    public record OutputResult(String name, String path, String recorded, List<String> rebuilt, List<String> differingFiles,
+                               List<FileDiffs.FileDiff> diffs) {
         public OutputResult {
             rebuilt = List.copyOf(rebuilt);
             differingFiles = List.copyOf(differingFiles);
+            diffs = List.copyOf(diffs);
+        }
+
+        /** Without {@code --diff} explanations. */
+        public OutputResult(String name, String path, String recorded, List<String> rebuilt, List<String> differingFiles) {
+            this(name, path, recorded, rebuilt, differingFiles, List.of());
         }
     }
 
@@ -101,6 +108,8 @@ public final class RebuildChecker {
     private final DerivationBuilder builder;
     private final SandboxRunner runner;
     private final PrintStream progress;
+    private FileDiffs diffs = FileDiffs.NONE;
+    private boolean checkedRunner;
 
     public RebuildChecker(Store store, SandboxRunner runner, PrintStream progress) {
         this.store = store;
@@ -110,29 +119,66 @@ public final class RebuildChecker {
         this.progress = progress;
     }
 
+    /** Explains differing outputs with {@code d} ({@code --diff}), computed while both trees exist. */
+    public RebuildChecker diffs(FileDiffs d) {
+        this.diffs = d == null ? FileDiffs.NONE : d;
+        return this;
+    }
+
     /** Checks every argument (a derivation or an output path) in order; each result is already committed. */
     public List<Result> check(List<String> subjects, Options opts) throws IOException {
-        List<Result> results = new ArrayList<>();
-        boolean checkedRunner = false;
-        for (String s : subjects) {
-            Resolved r = resolve(s);
-            Result res;
-            if (r.problem() != null) {
-                res = new Result(s, r.drvPath(), new Verdict.Inconclusive(r.problem()), new TreeMap<>(),
-                        opts.describeVariation(), opts.rounds(), List.of());
-            } else {
-                if (!checkedRunner) {
-                    runner.checkAvailable();
-                    checkedRunner = true;
+        return check(ClosurePlan.batch(subjects), opts, 1, org.storelog.app.Progress.NONE);
+    }
+
+    /**
+     * Checks every node of {@code plan}, up to {@code jobs} at a time, each after its inputs
+     * ({@link DagScheduler}); each result is committed as it comes. Results are returned in plan
+     * order; {@code bar} hears of each start and finish.
+     */
+    public List<Result> check(ClosurePlan plan, Options opts, int jobs, org.storelog.app.Progress bar) throws IOException {
+        Result[] byNode = new Result[plan.size()];
+        int[] done = {0};
+        java.util.Set<String> running = new java.util.LinkedHashSet<>();
+        bar.total(plan.size());
+        try {
+            DagScheduler.run(plan.graph(), jobs, node -> {
+                int i = Integer.parseInt(node);
+                String s = plan.nodes().get(i).subject();
+                String shown = ClosurePlan.namePart(s);
+                synchronized (byNode) {
+                    running.add(shown);
+                    bar.step(done[0], String.join(", ", running));
                 }
-                res = checkDerivation(s, r.drvPath(), r.drv(), opts);
-            }
-            synchronized (store) {
-                store.commit(List.of(res.event()));
-            }
-            results.add(res);
+                Result res = checkOne(s, opts);
+                synchronized (store) {
+                    store.commit(List.of(res.event()));
+                }
+                synchronized (byNode) {
+                    byNode[i] = res;
+                    running.remove(shown);
+                    bar.step(++done[0], String.join(", ", running));
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
         }
-        return results;
+        return List.of(byNode);
+    }
+
+    private Result checkOne(String s, Options opts) throws IOException {
+        Resolved r = resolve(s);
+        if (r.problem() != null)
+            return new Result(s, r.drvPath(), new Verdict.Inconclusive(r.problem()), new TreeMap<>(),
+                    opts.describeVariation(), opts.rounds(), List.of());
+        synchronized (this) {
+            if (!checkedRunner) {
+                runner.checkAvailable();
+                checkedRunner = true;
+            }
+        }
+        return checkDerivation(s, r.drvPath(), r.drv(), opts);
     }
 
     private record Resolved(String drvPath, Derivation drv, String problem) {}
@@ -208,14 +254,16 @@ public final class RebuildChecker {
                 Path reference = recorded != null ? store.config().physical(path) : trees.get(0);
                 String expected = recorded != null ? recorded : rebuilt.get(0);
                 List<String> files = List.of();
+                List<FileDiffs.FileDiff> explained = List.of();
                 int bad = rebuilt.indexOf(rebuilt.stream().filter(h -> !h.equals(expected)).findFirst().orElse(null));
                 if (recorded == null && rounds.size() == 1) notBuilt.add(name);
                 else if (bad >= 0) {
                     diverged.add(name);
                     firstBadRound = Math.min(firstBadRound, bad + 1);
                     files = TreeDiff.between(reference, trees.get(bad));
+                    explained = diffs.between(reference, trees.get(bad));
                 }
-                outputs.put(name, new OutputResult(name, path, recorded, rebuilt, files));
+                outputs.put(name, new OutputResult(name, path, recorded, rebuilt, files, explained));
                 expectedHashes.put(name, expected);
             }
             Attribution why = diverged.isEmpty() || opts.plan().isNone() ? null
