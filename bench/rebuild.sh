@@ -3,8 +3,8 @@
 #  (a) the 20 derivations of bench/graph20.nix: ONE `audit rebuild --check` of all of them vs
 #      `nix-build --check` run on each of them (the sum of 20 commands);
 #  (b) a single trivial derivation, whole command (JVM start included) vs `nix-build --check`;
-#  (c) derivations checked per minute by `audit rebuild --check --jobs 2` on the 20 ("n/a" when this
-#      build of audit has no --jobs for rebuild).
+#  (c) derivations checked per minute by `audit rebuild --check --closure --jobs 2 TOP` (the same 20,
+#      found from the top derivation, inputs first, two at a time).
 # Nix builds the graph once, with its sandbox, into a Nix store of its own under a temporary root
 # (`--store local?root=DIR`, logical dir /nix/store); storelog attaches to it (`audit init
 # --attach-nix=DIR`). Both tools then rebuild the same derivations with their sandboxes and compare
@@ -39,7 +39,6 @@ mapfile -t drvs < <(nix-store --store "$S" -qR "$top" | grep '\.drv$')
 "$audit" rebuild --check "${drvs[@]}" "$single" >/dev/null 2>"$work/audit.err" || { cat "$work/audit.err" >&2; exit 1; }
 for d in "${drvs[@]}" "$single"; do nix-build "${nixopts[@]}" --check "$d" >/dev/null 2>&1; done
 
-if "$audit" rebuild --help 2>/dev/null | grep -q -- --jobs; then jobs=1; else jobs=0; fi
 declare -a na aa ns as aj
 for r in $(seq 1 "$rounds"); do
   s=$(date +%s%N)
@@ -48,10 +47,10 @@ for r in $(seq 1 "$rounds"); do
   aa+=("$(ms "$audit" rebuild --check "${drvs[@]}")")
   ns+=("$(ms nix-build "${nixopts[@]}" --check "$single")")
   as+=("$(ms "$audit" rebuild --check "$single")")
-  if [ "$jobs" = 1 ]; then aj+=("$(ms "$audit" rebuild --check --jobs 2 "${drvs[@]}")"); fi
+  aj+=("$(ms "$audit" rebuild --check --closure --jobs 2 "$top")")
 done
 NA=$(m "${na[@]}"); AA=$(m "${aa[@]}"); NS=$(m "${ns[@]}"); AS=$(m "${as[@]}")
-if [ "$jobs" = 1 ]; then AJ=$(m "${aj[@]}"); PM=$(awk -v t="$AJ" 'BEGIN { printf "%.0f", 20 * 60000 / t }'); else AJ=n/a; PM=n/a; fi
+AJ=$(m "${aj[@]}"); PM=$(awk -v t="$AJ" 'BEGIN { printf "%.0f", 20 * 60000 / t }')
 out="$here/bench/results/rebuild.txt"
 mkdir -p "$(dirname "$out")"
 {
@@ -63,9 +62,9 @@ mkdir -p "$(dirname "$out")"
   printf '%-52s %9s %9s %7s\n' "(b) single trivial derivation, whole command" "$NS" "$AS" \
     "$(awk -v n="$NS" -v a="$AS" 'BEGIN { printf "%.2fx", n / a }')"
   printf '%-52s %9s\n' "(b) audit minus nix-build --check (target <= 300)" "$((AS - NS))"
-  printf '%-52s %9s\n' "(c) audit rebuild --check --jobs 2 of the 20, ms" "$AJ"
+  printf '%-52s %9s\n' "(c) audit rebuild --check --closure --jobs 2, ms" "$AJ"
   printf '%-52s %9s\n' "(c) derivations checked per minute with --jobs 2" "$PM"
-  printf '%-52s %9s\n' "    (for comparison, --jobs 1 / no --jobs: per minute)" \
+  printf '%-52s %9s\n' "    (for comparison, (a) with one job: per minute)" \
     "$(awk -v t="$AA" 'BEGIN { printf "%.0f", 20 * 60000 / t }')"
-  echo "raw: nix-20 ${na[*]} | audit-20 ${aa[*]} | nix-single ${ns[*]} | audit-single ${as[*]} | audit-jobs2 ${aj[*]:-n/a}"
+  echo "raw: nix-20 ${na[*]} | audit-20 ${aa[*]} | nix-single ${ns[*]} | audit-single ${as[*]} | audit-jobs2 ${aj[*]}"
 } | tee "$out"
