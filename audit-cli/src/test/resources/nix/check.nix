@@ -57,6 +57,11 @@ in rec {
   noOutput = mk "no-output" ''echo I make nothing'';
   wrongHash = derivation ({ name = "wrong-hash"; outputHashMode = "flat"; outputHashAlgo = "sha256"; outputHash = flatHash; }
     // sh ''echo not what was promised > $out'');
+  # --- reproducible in Nix's sandbox, but embedding its environment (caught by --vary standard)
+  embedsBuildDir = mk "embeds-build-dir" ''busybox pwd > $out'';
+  embedsHostname = mk "embeds-hostname" ''busybox hostname > $out'';
+  embedsCpuCount = mk "embeds-cpu-count" ''busybox nproc > $out'';
+
   # instantiated, never built
   neverBuilt = mk "never-built" ''echo never built > $out'';
   # its input (neverBuilt's output) is not in the store

@@ -136,6 +136,51 @@ class NixCheckParityTest {
         assertEquals(7, s.get("inconclusive").asInt(), nixVerdicts.toString());
     }
 
+    /**
+     * Derivations that embed the build directory, the host name or the CPU count are reproducible in
+     * Nix's sandbox (nix-build --check agrees, and so does our {@code --vary none}), and {@code --vary
+     * standard} catches each and names the variation that causes it.
+     */
+    @Test
+    void rebuildCheckWithVaryStandard_catchesWhatNixsSandboxHides_andNamesTheVariation() throws Exception {
+        ExternalTools.require("nix-build");
+        ExternalTools.require("nix-instantiate");
+        ExternalTools.require("bwrap");
+        ExternalTools.require("/usr/bin/busybox");
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("embedsBuildDir", "build-dir");
+        expected.put("embedsHostname", "hostname");
+        if (Runtime.getRuntime().availableProcessors() > 1) expected.put("embedsCpuCount", "cpus");
+        NixCorpus nix = new NixCorpus(tmp);
+        Map<String, String> drvs = nix.instantiate(new ArrayList<>(expected.keySet()));
+        var built = nix.nixBuild(List.of(), new ArrayList<>(drvs.values()));
+        assertEquals(0, built.exit(), built.stderr());
+        for (String drv : drvs.values()) {
+            var check = nix.nixBuild(List.of("--check"), List.of(drv));
+            assertEquals(0, check.exit(), drv + " is not reproducible under nix-build --check: " + check.stderr());
+        }
+        CliRunner audit = new CliRunner(tmp.resolve("state"));
+        assertEquals(0, audit.run("init", "--attach-nix=" + nix.root()).exit());
+        List<String> none = new ArrayList<>(List.of("rebuild", "--check", "--vary", "none"));
+        none.addAll(drvs.values());
+        CliRunner.Result same = audit.run(none.toArray(String[]::new));
+        assertEquals(0, same.exit(), same.out() + same.err());
+
+        List<String> varied = new ArrayList<>(List.of("rebuild", "--check", "--vary", "standard", "--json"));
+        varied.addAll(drvs.values());
+        CliRunner.Result r = audit.run(varied.toArray(String[]::new));
+        assertEquals(2, r.exit(), r.err());
+        JsonNode results = Json.MAPPER.readTree(r.out()).get("results");
+        int i = 0;
+        for (var e : expected.entrySet()) {
+            JsonNode res = results.get(i++);
+            assertEquals(drvs.get(e.getKey()), res.get("drv").asText());
+            assertEquals("diverged", res.get("verdict").asText(), e.getKey() + ": " + res);
+            assertEquals(List.of(e.getValue()), texts(res.get("cause")), e.getKey() + ": " + res);
+            assertTrue(res.get("reason").asText().contains("caused by: " + e.getValue()), res.toString());
+        }
+    }
+
     private static JsonNode outputByPath(JsonNode result, String path) {
         for (JsonNode o : result.get("outputs")) if (o.get("path").asText().equals(path)) return o;
         throw new AssertionError("no output " + path + " in " + result);
