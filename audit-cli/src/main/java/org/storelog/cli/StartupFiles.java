@@ -33,7 +33,7 @@ import org.objectweb.asm.Opcodes;
  * <li>{@code OUT_DIR/native/}: the native libraries lmdbjava and jffi would otherwise copy out of
  * their jars into a fresh temporary file at every start (which also initializes a
  * {@code SecureRandom}). The launcher passes them with {@code -Dlmdbjava.native.lib} and
- * {@code -Djffi.boot.library.path}.</li>
+ * {@code -Djffi.boot.library.path}; zstd-jni's likewise, with {@code -DZstdNativePath}.</li>
  * </ul>
  */
 public final class StartupFiles {
@@ -41,6 +41,8 @@ public final class StartupFiles {
     static final int CLASS_VERSION = Opcodes.V1_8;
     /** Name jffi looks for in {@code jffi.boot.library.path}. */
     static final String JFFI_LIB = "libjffi-1.2.so";
+    /** Where zstd-jni's library goes in the native directory. */
+    static final String ZSTD_LIB = "libzstd-jni.so";
 
     private StartupFiles() {}
 
@@ -53,6 +55,7 @@ public final class StartupFiles {
         Files.createDirectories(out.resolve("native"));
         modernize(findJar(lib, "picocli-"), out.resolve("picocli.jar"));
         extractNatives(out.resolve("native"));
+        extractZstd(findJar(lib, "zstd-jni-"), out.resolve("native"));
     }
 
     private static Path findJar(Path lib, String prefix) throws IOException {
@@ -120,6 +123,26 @@ public final class StartupFiles {
         };
         if (arch != null && System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("linux"))
             copyResource("jni/" + arch + "-Linux/" + JFFI_LIB, dir.resolve(JFFI_LIB));
+    }
+
+    /** zstd-jni's library for this platform (build logs are zstd-compressed), for {@code -DZstdNativePath}. */
+    static void extractZstd(Path zstdJar, Path dir) throws IOException {
+        String arch = System.getProperty("os.arch");
+        if (!System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("linux")) return;
+        try (JarFile jar = new JarFile(zstdJar.toFile())) {
+            for (Enumeration<JarEntry> en = jar.entries(); en.hasMoreElements();) {
+                JarEntry e = en.nextElement();
+                String n = e.getName();
+                if (n.startsWith("linux/" + arch + "/libzstd-jni") && n.endsWith(".so")) {
+                    Path tmp = dir.resolve(ZSTD_LIB + ".tmp");
+                    try (InputStream in = jar.getInputStream(e)) {
+                        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    Files.move(tmp, dir.resolve(ZSTD_LIB), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    return;
+                }
+            }
+        }
     }
 
     private static void copyResource(String name, Path to) throws IOException {

@@ -109,5 +109,16 @@ class StartupFilesTest {
             }
         }
         assertFalse(Files.exists(dir.resolve("lmdb.so.tmp")));
+        if (System.getProperty("os.arch").equals("amd64")) {
+            Path zstdJar = Path.of(com.github.luben.zstd.Zstd.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            StartupFiles.extractZstd(zstdJar, dir);
+            try (JarFile j = new JarFile(zstdJar.toFile())) {
+                var e = Collections.list(j.entries()).stream()
+                        .filter(x -> x.getName().startsWith("linux/amd64/libzstd-jni") && x.getName().endsWith(".so")).findFirst().orElseThrow();
+                try (InputStream in = j.getInputStream(e)) {
+                    assertArrayEquals(in.readAllBytes(), Files.readAllBytes(dir.resolve(StartupFiles.ZSTD_LIB)));
+                }
+            }
+        }
     }
 }
