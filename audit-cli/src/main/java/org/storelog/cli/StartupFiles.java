@@ -9,6 +9,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Enumeration;
 import java.util.Locale;
 import java.util.jar.JarEntry;
@@ -71,7 +72,7 @@ public final class StartupFiles {
      * Signature files are dropped: the rewritten classes would no longer match them.
      */
     static void modernize(Path in, Path out) throws IOException {
-        Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+        Path tmp = tempNextTo(out);
         try (URLClassLoader types = new URLClassLoader(new URL[] {in.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
              JarFile jar = new JarFile(in.toFile());
              JarOutputStream o = new JarOutputStream(Files.newOutputStream(tmp))) {
@@ -134,7 +135,7 @@ public final class StartupFiles {
                 JarEntry e = en.nextElement();
                 String n = e.getName();
                 if (n.startsWith("linux/" + arch + "/libzstd-jni") && n.endsWith(".so")) {
-                    Path tmp = dir.resolve(ZSTD_LIB + ".tmp");
+                    Path tmp = tempNextTo(dir.resolve(ZSTD_LIB));
                     try (InputStream in = jar.getInputStream(e)) {
                         Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
                     }
@@ -145,10 +146,16 @@ public final class StartupFiles {
         }
     }
 
+    /** A new file beside {@code f}: two launchers preparing at once never write the same file. */
+    private static Path tempNextTo(Path f) throws IOException {
+        return Files.createTempFile(f.toAbsolutePath().getParent(), f.getFileName() + ".", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+    }
+
     private static void copyResource(String name, Path to) throws IOException {
         try (InputStream in = StartupFiles.class.getClassLoader().getResourceAsStream(name)) {
             if (in == null) return; // the library copies it out itself, as before
-            Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
+            Path tmp = tempNextTo(to);
             try (OutputStream o = Files.newOutputStream(tmp)) {
                 in.transferTo(o);
             }
