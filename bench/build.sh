@@ -20,7 +20,12 @@ mkdir -p "$work/src/busybox-static" && cp /usr/bin/busybox "$work/src/busybox-st
 "$audit" add "$work/src/busybox-static" >/dev/null 2>&1
 base="bench-$(date +%s)-$$"
 
-ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
+# one run: "WALL_MS CPU_MS" (CPU = user + system of the command and its children, bwrap and builders included)
+ms() {
+  local TIMEFORMAT='%3R %3U %3S' t
+  t=$({ time "$@" >/dev/null 2>&1; } 2>&1 | tail -1)
+  awk -v t="$t" 'BEGIN { split(t, a, " "); printf "%d %d\n", a[1] * 1000, (a[2] + a[3]) * 1000 }'
+}
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
 inst() { nix-instantiate "$here/bench/graph20.nix" --argstr salt "$base-$1" -A "$2" 2>/dev/null; }
 
@@ -28,14 +33,14 @@ inst() { nix-instantiate "$here/bench/graph20.nix" --argstr salt "$base-$1" -A "
 "$audit" build "$(inst warm single)" >/dev/null 2>&1
 nix-build --no-out-link --option sandbox true --option substitute false "$(inst warm single)" >/dev/null 2>&1
 
-declare -a ng ag ns as a1 a2
+declare -a ng ag ns as a1 a2 cng cag cns cas ca1 ca2
 for r in $(seq 1 "$rounds"); do
-  ng+=("$(ms nix-build --no-out-link --max-jobs 1 --option sandbox true --option substitute false "$(inst "n$r" top)")")
-  ag+=("$(ms "$audit" build "$(inst "a$r" top)")")
-  ns+=("$(ms nix-build --no-out-link --option sandbox true --option substitute false "$(inst "ns$r" single)")")
-  as+=("$(ms "$audit" build "$(inst "as$r" single)")")
-  a1+=("$(ms "$audit" build --jobs 1 "$(inst "j1-$r" top)")")
-  a2+=("$(ms "$audit" build --jobs 2 "$(inst "j2-$r" top)")")
+  read -r w c < <(ms nix-build --no-out-link --max-jobs 1 --option sandbox true --option substitute false "$(inst "n$r" top)"); ng+=("$w"); cng+=("$c")
+  read -r w c < <(ms "$audit" build "$(inst "a$r" top)"); ag+=("$w"); cag+=("$c")
+  read -r w c < <(ms nix-build --no-out-link --option sandbox true --option substitute false "$(inst "ns$r" single)"); ns+=("$w"); cns+=("$c")
+  read -r w c < <(ms "$audit" build "$(inst "as$r" single)"); as+=("$w"); cas+=("$c")
+  read -r w c < <(ms "$audit" build --jobs 1 "$(inst "j1-$r" top)"); a1+=("$w"); ca1+=("$c")
+  read -r w c < <(ms "$audit" build --jobs 2 "$(inst "j2-$r" top)"); a2+=("$w"); ca2+=("$c")
 done
 m() { printf '%s\n' "$@" | median; }
 NG=$(m "${ng[@]}"); AG=$(m "${ag[@]}"); NS=$(m "${ns[@]}"); AS=$(m "${as[@]}"); A1=$(m "${a1[@]}"); A2=$(m "${a2[@]}")
@@ -43,13 +48,15 @@ out="$here/bench/results/build.txt"
 mkdir -p "$(dirname "$out")"
 {
   echo "bench/build.sh $rounds  ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
-  echo "median wall-clock ms over $rounds rounds, fresh outputs each round"
-  printf '%-46s %8s\n' "graph of 20 derivations, nix-build" "$NG"
-  printf '%-46s %8s\n' "graph of 20 derivations, audit build" "$AG"
-  printf '%-46s %8s\n' "single trivial derivation, nix-build" "$NS"
-  printf '%-46s %8s\n' "single trivial derivation, audit build" "$AS"
-  printf '%-46s %8s\n' "graph, audit build --jobs 1" "$A1"
-  printf '%-46s %8s\n' "graph, audit build --jobs 2" "$A2"
-  awk -v a="$A1" -v b="$A2" 'BEGIN { printf "%-46s %8.2fx\n", "--jobs 2 speed-up", a / b }'
-  echo "raw: nix-graph ${ng[*]} | audit-graph ${ag[*]} | nix-single ${ns[*]} | audit-single ${as[*]} | j1 ${a1[*]} | j2 ${a2[*]}"
+  echo "medians over $rounds rounds, fresh outputs each round (cpu: user + system, children included; nix-build's"
+  echo "cpu leaves out the nix-daemon when there is one)"
+  printf '%-46s %8s %8s\n' "" "wall ms" "cpu ms"
+  printf '%-46s %8s %8s\n' "graph of 20 derivations, nix-build" "$NG" "$(m "${cng[@]}")"
+  printf '%-46s %8s %8s\n' "graph of 20 derivations, audit build" "$AG" "$(m "${cag[@]}")"
+  printf '%-46s %8s %8s\n' "single trivial derivation, nix-build" "$NS" "$(m "${cns[@]}")"
+  printf '%-46s %8s %8s\n' "single trivial derivation, audit build" "$AS" "$(m "${cas[@]}")"
+  printf '%-46s %8s %8s\n' "graph, audit build --jobs 1" "$A1" "$(m "${ca1[@]}")"
+  printf '%-46s %8s %8s\n' "graph, audit build --jobs 2" "$A2" "$(m "${ca2[@]}")"
+  awk -v a="$A1" -v b="$A2" 'BEGIN { printf "%-46s %8.2fx\n", "--jobs 2 speed-up (wall)", a / b }'
+  echo "raw wall: nix-graph ${ng[*]} | audit-graph ${ag[*]} | nix-single ${ns[*]} | audit-single ${as[*]} | j1 ${a1[*]} | j2 ${a2[*]}"
 } | tee "$out"

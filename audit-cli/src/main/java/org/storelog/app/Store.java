@@ -3,8 +3,14 @@ package org.storelog.app;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.storelog.domain.event.LoggedEvent;
 import org.storelog.domain.event.StoreEvent;
@@ -27,6 +33,14 @@ public final class Store implements AutoCloseable {
     private final boolean write;
     private EventLog log;
     private StoreProjection projection;
+    /** Guards the hand-over from the log to the projection ({@link #commit}). */
+    private final Object applyLock = new Object();
+    /** Logged batches not yet folded, by first sequence number. */
+    private final TreeMap<Long, List<LoggedEvent>> unapplied = new TreeMap<>();
+    /** Commits between their start and the end of their append. */
+    private int appending;
+    private RuntimeException applyFailure;
+    private ExecutorService committer;
 
     private Store(Path state, StoreConfig config, boolean write) {
         this.state = state;
@@ -129,12 +143,95 @@ public final class Store implements AutoCloseable {
         return n;
     }
 
-    /** Appends one atomic batch and makes it visible to queries before returning. */
+    /**
+     * Appends one atomic batch and makes it visible to queries before returning. Thread-safe:
+     * batches committed concurrently share the log's group commit (one fsync), and the projection
+     * folds them in sequence order, several in one write transaction when they are ready together.
+     */
     public List<LoggedEvent> commit(List<StoreEvent> batch) {
         if (!write) throw new IllegalStateException("store opened read-only");
-        List<LoggedEvent> logged = log().append(batch);
-        projection.apply(logged);
-        return logged;
+        EventLog l = log();
+        synchronized (applyLock) {
+            appending++;
+        }
+        List<LoggedEvent> logged;
+        try {
+            logged = l.append(batch);
+        } catch (RuntimeException | Error e) {
+            synchronized (applyLock) {
+                appending--;
+                applyLock.notifyAll();
+            }
+            throw e;
+        }
+        synchronized (applyLock) {
+            appending--;
+            if (logged.isEmpty()) return logged;
+            unapplied.put(logged.get(0).sequence(), logged);
+            long last = logged.get(logged.size() - 1).sequence();
+            try {
+                while (true) {
+                    if (applyFailure != null)
+                        throw new StoreException(70, "the projection could not fold batch #" + logged.get(0).sequence()
+                                + " (it is in the log; reopening the store catches up): " + applyFailure.getMessage(), applyFailure);
+                    if (drain() >= last) return logged;
+                    if (appending == 0) {
+                        // a gap no commit of ours will fill: events appended to the log by other means
+                        catchUp();
+                        continue;
+                    }
+                    applyLock.wait();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException(70, "interrupted while batch #" + logged.get(0).sequence()
+                        + " was being made visible (it is in the log; reopening the store catches up)", e);
+            }
+        }
+    }
+
+    /**
+     * Folds the committed batches that continue the projection, in one write transaction;
+     * returns the last sequence number the projection holds. Called under {@code applyLock}.
+     */
+    private long drain() {
+        long applied = projection.lastAppliedSequence();
+        while (!unapplied.isEmpty()) {
+            List<LoggedEvent> first = unapplied.firstEntry().getValue();
+            if (first.get(first.size() - 1).sequence() > applied) break;
+            unapplied.pollFirstEntry(); // already folded (by a catch-up)
+        }
+        List<LoggedEvent> run = new ArrayList<>();
+        long next = applied + 1;
+        while (!unapplied.isEmpty() && unapplied.firstKey() == next) {
+            List<LoggedEvent> b = unapplied.pollFirstEntry().getValue();
+            run.addAll(b);
+            next = b.get(b.size() - 1).sequence() + 1;
+        }
+        if (run.isEmpty()) return applied;
+        try {
+            projection.apply(run);
+        } catch (RuntimeException e) {
+            applyFailure = e;
+            throw e;
+        } finally {
+            applyLock.notifyAll();
+        }
+        return next - 1;
+    }
+
+    /**
+     * {@link #commit} on a background thread. The caller may go on working while the batch is made
+     * durable; its order relative to this thread's later commits is fixed only once the future is
+     * joined (join it before committing anything that must come after it).
+     */
+    public CompletableFuture<List<LoggedEvent>> commitAsync(List<StoreEvent> batch) {
+        if (!write) throw new IllegalStateException("store opened read-only");
+        synchronized (applyLock) {
+            if (committer == null)
+                committer = Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon().name("store-commit").unstarted(r));
+        }
+        return CompletableFuture.supplyAsync(() -> commit(batch), committer);
     }
 
     public Path state() { return state; }
@@ -156,6 +253,18 @@ public final class Store implements AutoCloseable {
 
     @Override
     public void close() {
+        ExecutorService c;
+        synchronized (applyLock) {
+            c = committer;
+        }
+        if (c != null) { // let background commits finish before the log and projection close
+            c.shutdown();
+            try {
+                c.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         // A writer leaves the hint for the readers that follow, when its projection is complete.
         if (write && log != null && projection != null && projection.lastAppliedSequence() == log.lastSequence()) {
             try {

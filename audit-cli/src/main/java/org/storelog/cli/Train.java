@@ -12,11 +12,25 @@ import java.util.stream.Stream;
  * The launcher's training run for the JVM's ahead-of-time class cache: runs the common start-up
  * paths (a store opened for writing and for reading, queries, history, the log) on a throwaway
  * store, with all output discarded, so later runs of {@code audit} start from linked classes.
+ *
+ * <p>{@code Train} alone trains every path in one run. The launcher also keeps a smaller cache for
+ * {@code audit query}: {@code Train init DIR} (not recorded) creates a store with one registered
+ * path, then {@code Train query DIR} (recorded) runs only the read-only query forms on it, so that
+ * cache holds no class of the write path (Axon, Jackson, the log), which the JVM would otherwise
+ * map and load at every query start.
  */
 public final class Train {
     private Train() {}
 
     public static void main(String[] args) throws IOException {
+        if (args.length == 2 && args[0].equals("init")) {
+            quietly(initRuns(args[1]));
+            return;
+        }
+        if (args.length == 2 && args[0].equals("query")) {
+            quietly(queryRuns(args[1]));
+            return;
+        }
         Path tmp = Files.createTempDirectory("storelog-train");
         PrintStream out = System.out, err = System.err;
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
@@ -35,18 +49,68 @@ public final class Train {
                 {"hash", "--base32", file.toString()},
                 {"--help"},
             };
-            for (String[] run : runs) {
-                try {
-                    Audit.addSubcommands(ExitCodes.install(new picocli.CommandLine(new Audit())), run).execute(run);
-                } catch (RuntimeException e) {
-                    // training only: failures change nothing
-                }
-            }
+            runAll(runs);
         } finally {
             System.setOut(out);
             System.setErr(err);
             try (Stream<Path> s = Files.walk(tmp)) {
                 for (Path q : s.sorted(Comparator.reverseOrder()).toList()) q.toFile().delete();
+            }
+        }
+    }
+
+    /** A standalone store under {@code state} holding one added path (the query training's subject). */
+    private static String[][] initRuns(String state) {
+        Path dir = Path.of(state);
+        try {
+            Files.createDirectories(dir.resolve("src"));
+            Files.writeString(dir.resolve("src/f"), "storelog");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new String[][] {
+            {"--state", state, "init", "--store-dir", "/nix/store", "--root", dir.resolve("root").toString()},
+            {"--state", state, "add", dir.resolve("src").toString()},
+        };
+    }
+
+    /** Read-only query forms, on the store {@link #initRuns} made (whatever path it added). */
+    private static String[][] queryRuns(String state) {
+        String p = "/nix/store/00000000000000000000000000000000-x";
+        try (var s = Files.list(Path.of(state, "root", "nix", "store"))) {
+            p = s.map(Path::toString).map(x -> "/nix/store/" + Path.of(x).getFileName()).findFirst().orElse(p);
+        } catch (IOException e) {
+            // train on the invalid path then
+        }
+        return new String[][] {
+            {"--state", state, "query", "valid", p},
+            {"--state", state, "query", "references", p},
+            {"--state", state, "query", "referrers", p},
+            {"--state", state, "query", "requisites", p},
+            {"--state", state, "query", "deriver", p},
+            {"--state", state, "query", "info", p},
+            {"--state", state, "query", "references", "/nix/store/00000000000000000000000000000000-x"},
+        };
+    }
+
+    private static void quietly(String[][] runs) {
+        PrintStream out = System.out, err = System.err;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        System.setErr(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            runAll(runs);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private static void runAll(String[][] runs) {
+        for (String[] run : runs) {
+            try {
+                Audit.addSubcommands(ExitCodes.install(new picocli.CommandLine(new Audit())), run).execute(run);
+            } catch (RuntimeException e) {
+                // training only: failures change nothing
             }
         }
     }

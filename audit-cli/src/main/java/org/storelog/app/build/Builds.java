@@ -35,6 +35,8 @@ import org.storelog.sandbox.Variation;
  * {@code audit build}: builds registered derivations and what they need, input derivations first,
  * up to {@code jobs} at a time, and records each build: {@code BuildStarted}, then one batch of
  * {@code PathRegistered(BUILT)}… + {@code BuildSucceeded}, or {@code BuildFailed} with the reason.
+ * {@code BuildStarted} is committed in the background while the sandbox runs, and concurrent
+ * builds commit without holding each other up, so their batches share the log's group commit.
  * Outputs move from the build's scratch directory into the physical store by rename. Derivations
  * whose outputs are all valid are not built. After a failure no new build starts (as Nix without
  * {@code --keep-going}); running ones finish and are recorded.
@@ -57,6 +59,8 @@ public final class Builds {
     private final SandboxRunner runner;
     private final BuildLogs logs;
     private final PrintStream progress;
+    /** Output paths this run is registering, with the registration to wait for (guarded by itself). */
+    private final Map<String, CompletableFuture<Void>> claimed = new java.util.HashMap<>();
 
     public Builds(Store store, SandboxRunner runner, PrintStream progress) {
         this.store = store;
@@ -155,18 +159,18 @@ public final class Builds {
         Path buildDir = work.resolve("build");
         Files.createDirectories(work);
         progress.println("building '" + drvPath + "'...");
-        synchronized (store) {
-            store.commit(List.of(new StoreEvent.BuildStarted(drvPath, buildId, Variation.NONE.describe())));
-        }
+        // BuildStarted is made durable while the sandbox runs; it is joined before the outcome is
+        // committed, so the log always has it first (and has it even if this process dies mid-build).
+        CompletableFuture<?> started = store.commitAsync(List.of(new StoreEvent.BuildStarted(drvPath, buildId,
+                Variation.NONE.describe())));
         DerivationBuilder.Result r;
         LogTail tail = new LogTail();
         try (OutputStream log = logs.create(drvPath, buildId); OutputStream tee = new Tee(log, tail)) {
             r = builder.build(new DerivationBuilder.Request(drvPath, d, Variation.NONE, scratch, buildDir, opts.limits(), 0), tee);
         } catch (RuntimeException e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
-            synchronized (store) {
-                store.commit(List.of(new StoreEvent.BuildFailed(drvPath, buildId, why, 0)));
-            }
+            join(started);
+            store.commit(List.of(new StoreEvent.BuildFailed(drvPath, buildId, why, 0)));
             StoreFiles.removeTree(work);
             throw e;
         }
@@ -175,31 +179,54 @@ public final class Builds {
             Path kept = null;
             if (opts.keepFailed()) kept = buildDir;
             else StoreFiles.removeTree(work);
-            synchronized (store) {
-                store.commit(List.of(new StoreEvent.BuildFailed(drvPath, buildId, r.failure(), ms)));
-            }
+            join(started);
+            store.commit(List.of(new StoreEvent.BuildFailed(drvPath, buildId, r.failure(), ms)));
             failures.add(new Failure(drvPath, r.failure(), kept, tail.lines()));
             return false;
         }
+        CompletableFuture<Void> registered = new CompletableFuture<>();
         try {
-            synchronized (store) {
-                List<StoreEvent> batch = new ArrayList<>();
-                Map<String, String> outs = new TreeMap<>();
-                long now = Instant.now().getEpochSecond();
+            List<StoreEvent> batch = new ArrayList<>();
+            Map<String, String> outs = new TreeMap<>();
+            List<CompletableFuture<Void>> others = new ArrayList<>();
+            long now = Instant.now().getEpochSecond();
+            synchronized (claimed) {
                 for (DerivationBuilder.BuiltOutput o : r.outputs().values()) {
                     outs.put(o.name(), o.path());
                     if (store.view().isValid(o.path())) continue;
+                    CompletableFuture<Void> other = claimed.putIfAbsent(o.path(), registered);
+                    if (other != null) { // another build of this run made the same path: its registration counts
+                        others.add(other);
+                        continue;
+                    }
                     StoreFiles.moveIntoStore(o.hostPath(), store.config().physical(o.path()));
                     batch.add(new StoreEvent.PathRegistered(o.path(), o.narHash().toPrefixedNix32(), o.narSize(),
                             o.references(), drvPath, o.ca(), List.of(), now, Origin.BUILT));
                 }
-                batch.add(new StoreEvent.BuildSucceeded(drvPath, buildId, outs, ms));
-                store.commit(batch);
             }
+            batch.add(new StoreEvent.BuildSucceeded(drvPath, buildId, outs, ms));
+            join(started);
+            for (CompletableFuture<Void> o : others) join(o);
+            store.commit(batch);
+            registered.complete(null);
+        } catch (RuntimeException | IOException e) {
+            registered.completeExceptionally(e);
+            throw e;
         } finally {
             StoreFiles.removeTree(work);
         }
         return true;
+    }
+
+    /** Waits for a background commit; its failure is this build's failure. */
+    private static void join(CompletableFuture<?> f) {
+        try {
+            f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            if (e.getCause() instanceof Error err) throw err;
+            throw e;
+        }
     }
 
     /** Keeps the last lines of a build log, for error messages (Nix shows the last 10). */

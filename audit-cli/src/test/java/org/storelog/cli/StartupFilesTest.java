@@ -1,0 +1,124 @@
+package org.storelog.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.jar.JarFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The launcher's prepared files: picocli raised to a class-file version the AOT cache keeps, natives copied out. */
+class StartupFilesTest {
+    @TempDir Path tmp;
+
+    private static Path picocliJar() throws Exception {
+        return Path.of(CommandLine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    private static int major(byte[] classFile) {
+        return ((classFile[6] & 0xFF) << 8) | (classFile[7] & 0xFF);
+    }
+
+    @Test void modernize_raisesEveryPicocliClassToVersion52AndKeepsEveryEntry() throws Exception {
+        Path in = picocliJar(), out = tmp.resolve("picocli.jar");
+        StartupFiles.modernize(in, out);
+        List<String> before = new ArrayList<>(), after = new ArrayList<>();
+        try (JarFile a = new JarFile(in.toFile()); JarFile b = new JarFile(out.toFile())) {
+            Collections.list(a.entries()).stream().filter(e -> !e.isDirectory()).forEach(e -> before.add(e.getName()));
+            Collections.list(b.entries()).forEach(e -> after.add(e.getName()));
+            int classes = 0;
+            for (var e : Collections.list(b.entries())) {
+                if (!e.getName().endsWith(".class") || e.getName().startsWith("META-INF/")) continue;
+                byte[] orig, now;
+                try (InputStream x = a.getInputStream(a.getEntry(e.getName())); InputStream y = b.getInputStream(e)) {
+                    orig = x.readAllBytes();
+                    now = y.readAllBytes();
+                }
+                assertTrue(major(orig) < 50, "the original is a Java 5 class: " + e.getName());
+                assertEquals(52, major(now), e.getName());
+                classes++;
+            }
+            assertTrue(classes > 100, "picocli has well over 100 classes, saw " + classes);
+        }
+        assertEquals(before, after);
+    }
+
+    /** The rewritten classes load under the type-checking verifier and parse and run a command as before. */
+    @Test void modernizedPicocli_verifiesAndRunsACommand() throws Exception {
+        Path out = tmp.resolve("picocli.jar");
+        StartupFiles.modernize(picocliJar(), out);
+        try (URLClassLoader cl = new URLClassLoader(new URL[] {out.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+            Class<?> cmdLine = Class.forName("picocli.CommandLine", true, cl);
+            assertEquals(cl, cmdLine.getClassLoader());
+            // force verification of every class in the jar, not only the ones this run touches
+            try (JarFile j = new JarFile(out.toFile())) {
+                for (var e : Collections.list(j.entries())) {
+                    String n = e.getName();
+                    if (n.endsWith(".class") && !n.startsWith("META-INF/"))
+                        Class.forName(n.substring(0, n.length() - 6).replace('/', '.'), true, cl);
+                }
+            }
+            // a command spec built programmatically (no annotations from our class loader needed)
+            Class<?> specClass = Class.forName("picocli.CommandLine$Model$CommandSpec", true, cl);
+            Object spec = specClass.getMethod("create").invoke(null);
+            Class<?> optBuilder = Class.forName("picocli.CommandLine$Model$OptionSpec", true, cl);
+            Object b = optBuilder.getMethod("builder", String.class, String[].class).invoke(null, "--name", new String[0]);
+            call(b, "type", new Class<?>[] {Class.class}, String.class);
+            Object opt = call(b, "build", new Class<?>[0]);
+            specClass.getMethod("addOption", optBuilder).invoke(spec, opt);
+            Object line = cmdLine.getConstructor(Object.class).newInstance(spec);
+            Object parsed = cmdLine.getMethod("parseArgs", String[].class).invoke(line, (Object) new String[] {"--name", "x"});
+            Object value = parsed.getClass().getMethod("matchedOptionValue", String.class, Object.class).invoke(parsed, "--name", "none");
+            assertEquals("x", value);
+            StringWriter usage = new StringWriter();
+            cmdLine.getMethod("usage", PrintWriter.class).invoke(line, new PrintWriter(usage));
+            assertTrue(usage.toString().contains("--name"), usage.toString());
+        }
+    }
+
+    /** Calls a public method that may be declared on a package-private super class. */
+    private static Object call(Object target, String name, Class<?>[] types, Object... args) throws Exception {
+        var m = target.getClass().getMethod(name, types);
+        m.setAccessible(true);
+        return m.invoke(target, args);
+    }
+
+    @Test void extractNatives_copiesLmdbAndJffiLibrariesByteForByte() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("native"));
+        StartupFiles.extractNatives(dir);
+        String lmdb = org.lmdbjava.TargetName.RESOLVED_FILENAME;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream(lmdb.startsWith("/") ? lmdb.substring(1) : lmdb)) {
+            assertArrayEquals(in.readAllBytes(), Files.readAllBytes(dir.resolve("lmdb.so")));
+        }
+        if (System.getProperty("os.arch").equals("amd64")) {
+            try (InputStream in = getClass().getClassLoader().getResourceAsStream("jni/x86_64-Linux/" + StartupFiles.JFFI_LIB)) {
+                assertArrayEquals(in.readAllBytes(), Files.readAllBytes(dir.resolve(StartupFiles.JFFI_LIB)));
+            }
+        }
+        assertFalse(Files.exists(dir.resolve("lmdb.so.tmp")));
+        if (System.getProperty("os.arch").equals("amd64")) {
+            Path zstdJar = Path.of(com.github.luben.zstd.Zstd.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            StartupFiles.extractZstd(zstdJar, dir);
+            try (JarFile j = new JarFile(zstdJar.toFile())) {
+                var e = Collections.list(j.entries()).stream()
+                        .filter(x -> x.getName().startsWith("linux/amd64/libzstd-jni") && x.getName().endsWith(".so")).findFirst().orElseThrow();
+                try (InputStream in = j.getInputStream(e)) {
+                    assertArrayEquals(in.readAllBytes(), Files.readAllBytes(dir.resolve(StartupFiles.ZSTD_LIB)));
+                }
+            }
+        }
+    }
+}
