@@ -16,8 +16,9 @@ import java.util.concurrent.Executors;
 /**
  * Feeds the contents of regular files, in NAR order, to the one thread that writes the NAR.
  * Runs of small files are read ahead by a small pool, in batches, with at most
- * {@link #WINDOW_BYTES} in flight; large files are read by the writing thread itself in
- * {@link #CHUNK}-byte pieces (a size that stays in cache, measured faster than larger reads).
+ * {@link #WINDOW_BYTES} in flight. Large files going to a libcrypto-backed digest are read by
+ * {@link PipelinedRead} on a read-ahead thread; otherwise the writing thread reads them itself
+ * in {@link #CHUNK}-byte pieces (a size that stays in cache, measured faster than larger reads).
  */
 final class ContentReader implements AutoCloseable {
     static final long SMALL = 256 << 10;
@@ -148,15 +149,21 @@ final class ContentReader implements AutoCloseable {
     /** Streams a file of the size recorded by the scan to {@code out}. */
     static void stream(FileTree.Regular r, OutputStream out) throws IOException {
         try (FileChannel ch = FileChannel.open(r.path())) {
-            if (copy(ch, out, r.size() + 1) != r.size()) throw changed(r);
+            if (copyAll(ch, out, r.size() + 1) != r.size()) throw changed(r);
         }
     }
 
     /** Copies a whole file whose size is not known in advance; returns its length. */
     static long streamAll(Path p, OutputStream out) throws IOException {
         try (FileChannel ch = FileChannel.open(p)) {
-            return copy(ch, out, Long.MAX_VALUE);
+            return copyAll(ch, out, Long.MAX_VALUE);
         }
+    }
+
+    private static long copyAll(FileChannel ch, OutputStream out, long limit) throws IOException {
+        if (POOL != null && out instanceof NarDigestSink sink && sink.takesDirectBuffers()
+                && ch.size() > CHUNK) return PipelinedRead.copy(ch, sink, limit, POOL);
+        return copy(ch, out, limit);
     }
 
     private static long copy(FileChannel ch, OutputStream out, long limit) throws IOException {
