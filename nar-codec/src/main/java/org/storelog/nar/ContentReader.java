@@ -106,19 +106,17 @@ final class ContentReader implements AutoCloseable {
 
     private Batch readBatch(List<FileTree.Regular> slice, int bytes) {
         byte[] slab = slabs.poll();
-        if (slab == null || slab.length < bytes) slab = new byte[(int) Math.max(bytes, BATCH_BYTES + SMALL)];
+        // One spare byte: NativeFs.read looks one byte past each file to see that it did not grow.
+        if (slab == null || slab.length < bytes + 1) slab = new byte[(int) Math.max(bytes + 1, BATCH_BYTES + SMALL + 1)];
         int[] ends = new int[slice.size()];
         int at = 0;
         ByteBuffer probe = ByteBuffer.allocate(1);
         try {
             for (int i = 0; i < ends.length; i++) {
                 FileTree.Regular r = slice.get(i);
-                // A channel, not a FileInputStream: Path keeps the exact bytes of the name.
-                try (FileChannel ch = FileChannel.open(r.path())) {
-                    ByteBuffer bb = ByteBuffer.wrap(slab, at, (int) r.size());
-                    while (bb.hasRemaining() && ch.read(bb) > 0) { /* fill */ }
-                    if (bb.hasRemaining() || ch.read(probe.clear()) > 0) throw changed(r);
-                }
+                long got = r.cpath() == null ? -1 : NativeFs.read(r.cpath(), slab, at, (int) r.size());
+                if (got < 0) readWithChannel(r, slab, at, probe);
+                else if (got != r.size()) throw changed(r);
                 at += (int) r.size();
                 ends[i] = at;
             }
@@ -126,6 +124,15 @@ final class ContentReader implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return new Batch(slab, ends);
+    }
+
+    private static void readWithChannel(FileTree.Regular r, byte[] slab, int at, ByteBuffer probe) throws IOException {
+        // A channel, not a FileInputStream: Path keeps the exact bytes of the name.
+        try (FileChannel ch = FileChannel.open(r.path())) {
+            ByteBuffer bb = ByteBuffer.wrap(slab, at, (int) r.size());
+            while (bb.hasRemaining() && ch.read(bb) > 0) { /* fill */ }
+            if (bb.hasRemaining() || ch.read(probe.clear()) > 0) throw changed(r);
+        }
     }
 
     private static NarTreeException changed(FileTree.Regular r) {

@@ -31,6 +31,7 @@ final class LibCrypto {
 
     private record Functions(MethodHandle init, MethodHandle update, MethodHandle finish) {}
 
+    private static SymbolLookup LIBRARY;
     private static final String PROBLEM;
     private static final Functions[] FUNCTIONS = new Functions[HashAlgorithm.values().length];
 
@@ -59,34 +60,40 @@ final class LibCrypto {
             }
         }
         if (lib == null) return "libcrypto not found";
+        if (lib.find("SHA256_Update").isEmpty()) return "libcrypto lacks SHA256_Update";
+        LIBRARY = lib;
+        return null;
+    }
+
+    /** Links the three functions of one algorithm, on first use (each downcall handle costs start-up time). */
+    private static synchronized Functions functions(HashAlgorithm a) {
+        Functions known = FUNCTIONS[a.ordinal()];
+        if (known != null) return known;
+        String prefix = switch (a) {
+            case MD5 -> "MD5";
+            case SHA1 -> "SHA1";
+            case SHA256 -> "SHA256";
+            case SHA512 -> "SHA512";
+        };
+        Optional<MemorySegment> i = LIBRARY.find(prefix + "_Init");
+        Optional<MemorySegment> u = LIBRARY.find(prefix + "_Update");
+        Optional<MemorySegment> f = LIBRARY.find(prefix + "_Final");
+        if (i.isEmpty() || u.isEmpty() || f.isEmpty()) return null;
         Linker linker = Linker.nativeLinker();
-        FunctionDescriptor ctxOnly = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
-        FunctionDescriptor update = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG);
-        FunctionDescriptor finish = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
-        for (HashAlgorithm a : HashAlgorithm.values()) {
-            String prefix = switch (a) {
-                case MD5 -> "MD5";
-                case SHA1 -> "SHA1";
-                case SHA256 -> "SHA256";
-                case SHA512 -> "SHA512";
-            };
-            Optional<MemorySegment> i = lib.find(prefix + "_Init");
-            Optional<MemorySegment> u = lib.find(prefix + "_Update");
-            Optional<MemorySegment> f = lib.find(prefix + "_Final");
-            if (i.isEmpty() || u.isEmpty() || f.isEmpty()) continue;
-            FUNCTIONS[a.ordinal()] = new Functions(
-                    linker.downcallHandle(i.get(), ctxOnly),
-                    // An update never blocks or calls back, and may read a heap array in place.
-                    linker.downcallHandle(u.get(), update, Linker.Option.critical(true)),
-                    linker.downcallHandle(f.get(), finish));
-        }
-        return FUNCTIONS[HashAlgorithm.SHA256.ordinal()] == null ? "libcrypto lacks SHA256_Init/Update/Final" : null;
+        Functions fs = new Functions(
+                linker.downcallHandle(i.get(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS)),
+                // An update never blocks or calls back, and may read a heap array in place.
+                linker.downcallHandle(u.get(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
+                        Linker.Option.critical(true)),
+                linker.downcallHandle(f.get(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS)));
+        FUNCTIONS[a.ordinal()] = fs;
+        return fs;
     }
 
     /** A libcrypto digester for {@code algorithm}, or null when libcrypto cannot be used. */
     static Digester digester(HashAlgorithm algorithm) {
         if (PROBLEM != null) return null;
-        Functions f = FUNCTIONS[algorithm.ordinal()];
+        Functions f = functions(algorithm);
         return f == null ? null : new Native(f, algorithm.size());
     }
 

@@ -1,0 +1,171 @@
+package org.storelog.nar;
+
+import java.lang.foreign.AddressLayout;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The few file system calls a tree walk and read-ahead make per file, straight to the C
+ * library through the foreign function API (the Java 22+ version of the class in the
+ * multi-release jar). Per file this is one {@code statx} while walking and {@code open},
+ * usually one {@code read}, and {@code close} while reading, as Nix's {@code dump} in
+ * {@code src/libutil/archive.cc} does, without the JDK's per-file channel, descriptor and
+ * cleaner objects, whose code the JIT would otherwise compile while the files are read.
+ *
+ * <p>Paths and buffers are Java arrays passed in place (critical downcalls): the calls are
+ * short, never call back, and on local file systems do not block for long. Failures return
+ * "failed" only; callers redo the operation through {@code java.nio.file}, which reports why.
+ * Not available (callers use the JDK throughout) off Linux, without native access
+ * ({@code --enable-native-access}), or with {@code -Dstorelog.nar.nativefs=false}.
+ */
+final class NativeFs {
+    private NativeFs() {}
+
+    static final int S_IFMT = 0170000;
+    static final int S_IFDIR = 0040000;
+    static final int S_IFREG = 0100000;
+    static final int S_IFLNK = 0120000;
+
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    private static final int STATX_TYPE_MODE_SIZE = 0x1 | 0x2 | 0x200;
+    /** Offsets in {@code struct statx} (the same on every Linux architecture). */
+    private static final long STX_MODE = 0x1c, STX_SIZE = 0x28, STATX_BYTES = 256;
+    /** Offsets in glibc's {@code struct dirent64} on 64-bit Linux. */
+    private static final long D_NAME = 19, DIRENT_BYTES = D_NAME + 256;
+    /** {@code O_RDONLY | O_NOFOLLOW | O_CLOEXEC}. */
+    private static final int OPEN_FLAGS = 0400000 | 02000000;
+
+    private static final MethodHandle STATX, OPEN, READ, CLOSE, OPENDIR, READDIR, CLOSEDIR;
+    private static final boolean AVAILABLE;
+    private static final ThreadLocal<MemorySegment> STATX_BUF =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(STATX_BYTES, 8));
+
+    static {
+        MethodHandle[] h;
+        try {
+            h = link();
+        } catch (RuntimeException | LinkageError e) {
+            h = null;
+        }
+        AVAILABLE = h != null;
+        STATX = h == null ? null : h[0];
+        OPEN = h == null ? null : h[1];
+        READ = h == null ? null : h[2];
+        CLOSE = h == null ? null : h[3];
+        OPENDIR = h == null ? null : h[4];
+        READDIR = h == null ? null : h[5];
+        CLOSEDIR = h == null ? null : h[6];
+    }
+
+    private static MethodHandle[] link() {
+        if (!Boolean.parseBoolean(System.getProperty("storelog.nar.nativefs", "true"))) return null;
+        if (!System.getProperty("os.name", "").equals("Linux") || Long.BYTES * 8 != ValueLayout.ADDRESS.byteSize() * 8) return null;
+        if (!NativeFs.class.getModule().isNativeAccessEnabled()) return null;
+        Linker linker = Linker.nativeLinker();
+        SymbolLookup libc = linker.defaultLookup();
+        String[] names = {"statx", "open", "read", "close", "opendir", "readdir64", "closedir"};
+        for (String n : names) if (libc.find(n).isEmpty()) return null;
+        ValueLayout.OfInt i = ValueLayout.JAVA_INT;
+        ValueLayout.OfLong l = ValueLayout.JAVA_LONG;
+        AddressLayout a = ValueLayout.ADDRESS;
+        Linker.Option inPlace = Linker.Option.critical(true);
+        return new MethodHandle[] {
+            linker.downcallHandle(libc.find("statx").get(), FunctionDescriptor.of(i, i, a, i, i, a), inPlace),
+            linker.downcallHandle(libc.find("open").get(), FunctionDescriptor.of(i, a, i), inPlace),
+            linker.downcallHandle(libc.find("read").get(), FunctionDescriptor.of(l, i, a, l), inPlace),
+            linker.downcallHandle(libc.find("close").get(), FunctionDescriptor.of(i, i), Linker.Option.critical(false)),
+            linker.downcallHandle(libc.find("opendir").get(), FunctionDescriptor.of(a, a), inPlace),
+            linker.downcallHandle(libc.find("readdir64").get(), FunctionDescriptor.of(a, a)),
+            linker.downcallHandle(libc.find("closedir").get(), FunctionDescriptor.of(i, a)),
+        };
+    }
+
+    static boolean available() {
+        return AVAILABLE;
+    }
+
+    /** The names in directory {@code path} (NUL-terminated), without {@code .} and {@code ..}; null on failure. */
+    static List<byte[]> list(byte[] path) {
+        try {
+            MemorySegment dir = (MemorySegment) OPENDIR.invokeExact(MemorySegment.ofArray(path));
+            if (dir.address() == 0) return null;
+            try {
+                List<byte[]> names = new ArrayList<>();
+                while (true) {
+                    MemorySegment e = (MemorySegment) READDIR.invokeExact(dir);
+                    if (e.address() == 0) return names;
+                    e = e.reinterpret(DIRENT_BYTES);
+                    int len = 0;
+                    while (e.get(ValueLayout.JAVA_BYTE, D_NAME + len) != 0) len++;
+                    byte first = e.get(ValueLayout.JAVA_BYTE, D_NAME);
+                    if (first == '.' && (len == 1 || (len == 2 && e.get(ValueLayout.JAVA_BYTE, D_NAME + 1) == '.'))) continue;
+                    byte[] name = new byte[len];
+                    MemorySegment.copy(e, ValueLayout.JAVA_BYTE, D_NAME, name, 0, len);
+                    names.add(name);
+                }
+            } finally {
+                int ignored = (int) CLOSEDIR.invokeExact(dir);
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code lstat} of {@code path} (NUL-terminated): returns {@code st_mode} and puts the size
+     * in {@code size[0]}; -1 on failure.
+     */
+    static int lstat(byte[] path, long[] size) {
+        MemorySegment buf = STATX_BUF.get();
+        try {
+            int r = (int) STATX.invokeExact(AT_FDCWD, MemorySegment.ofArray(path), AT_SYMLINK_NOFOLLOW, STATX_TYPE_MODE_SIZE, buf);
+            if (r != 0) return -1;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        size[0] = buf.get(ValueLayout.JAVA_LONG_UNALIGNED, STX_SIZE);
+        return buf.get(ValueLayout.JAVA_SHORT_UNALIGNED, STX_MODE) & 0xffff;
+    }
+
+    /**
+     * Reads file {@code path} (NUL-terminated) into {@code buf[off, off + len)}, using
+     * {@code buf[off + len]} to see whether the file holds more; returns the number of bytes
+     * read (at most {@code len + 1}), or -1 on failure.
+     */
+    static long read(byte[] path, byte[] buf, int off, int len) {
+        java.util.Objects.checkFromIndexSize(off, len + 1, buf.length);
+        try {
+            int fd = (int) OPEN.invokeExact(MemorySegment.ofArray(path), OPEN_FLAGS);
+            if (fd < 0) return -1;
+            try {
+                MemorySegment all = MemorySegment.ofArray(buf);
+                long total = 0;
+                while (total <= len) {
+                    long n = (long) READ.invokeExact(fd, all.asSlice(off + total), (long) (len + 1 - total));
+                    if (n < 0) return -1;
+                    if (n == 0) break;
+                    total += n;
+                }
+                return total;
+            } finally {
+                int ignored = (int) CLOSE.invokeExact(fd);
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) return r;
+        if (t instanceof Error e) throw e;
+        return new IllegalStateException(t);
+    }
+}
