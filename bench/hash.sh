@@ -18,9 +18,13 @@ mkdir -p "$dir" "$here/bench/results"
 
 command -v nix-hash >/dev/null || { echo "nix-hash is not installed" >&2; exit 1; }
 
-# Build the CLI jar once (bin/audit would otherwise run `mvn install`).
-if [ ! -f "$here/audit-cli/target/audit-cli.jar" ]; then
+# Build the CLI jar when it is missing or older than the sources (bin/audit would otherwise run
+# `mvn install`). `package` leaves an up-to-date jar untouched even when a dependency changed,
+# so touch it: bin/audit compares its time with the sources'.
+jar="$here/audit-cli/target/audit-cli.jar"
+if [ ! -f "$jar" ] || [ -n "$(find "$here" -path '*/src/main/*' -newer "$jar" -print -quit)" ]; then
   (cd "$here" && mvn -o -q -B -pl audit-cli -am package -DskipTests)
+  touch "$jar"
 fi
 # The launcher's class-data archive is only valid for the jar it was made with; the JVM
 # ignores (and does not replace) a stale one, so drop it and let the warm-up run recreate it.

@@ -9,6 +9,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -39,7 +40,7 @@ final class NativeFs {
     /** Offsets in {@code struct statx} (the same on every Linux architecture). */
     private static final long STX_MODE = 0x1c, STX_SIZE = 0x28, STATX_BYTES = 256;
     /** Offsets in glibc's {@code struct dirent64} on 64-bit Linux. */
-    private static final long D_NAME = 19, DIRENT_BYTES = D_NAME + 256;
+    private static final long D_RECLEN = 16, D_NAME = 19, DIRENT_BYTES = D_NAME + 256;
     /** {@code O_RDONLY | O_NOFOLLOW | O_CLOEXEC}. */
     private static final int OPEN_FLAGS = 0400000 | 02000000;
 
@@ -99,16 +100,20 @@ final class NativeFs {
             if (dir.address() == 0) return null;
             try {
                 List<byte[]> names = new ArrayList<>();
+                byte[] record = new byte[256];
                 while (true) {
                     MemorySegment e = (MemorySegment) READDIR.invokeExact(dir);
                     if (e.address() == 0) return names;
+                    // One copy of the record's name field, then a plain array scan for its NUL
+                    // (per-byte segment reads are slow until the JIT has compiled them).
                     e = e.reinterpret(DIRENT_BYTES);
+                    int field = Math.min(e.get(ValueLayout.JAVA_SHORT_UNALIGNED, D_RECLEN) & 0xffff, (int) DIRENT_BYTES) - (int) D_NAME;
+                    if (record.length < field) record = new byte[field];
+                    MemorySegment.copy(e, ValueLayout.JAVA_BYTE, D_NAME, record, 0, field);
                     int len = 0;
-                    while (e.get(ValueLayout.JAVA_BYTE, D_NAME + len) != 0) len++;
-                    byte first = e.get(ValueLayout.JAVA_BYTE, D_NAME);
-                    if (first == '.' && (len == 1 || (len == 2 && e.get(ValueLayout.JAVA_BYTE, D_NAME + 1) == '.'))) continue;
-                    byte[] name = new byte[len];
-                    MemorySegment.copy(e, ValueLayout.JAVA_BYTE, D_NAME, name, 0, len);
+                    while (len < field && record[len] != 0) len++;
+                    if (record[0] == '.' && (len == 1 || (len == 2 && record[1] == '.'))) continue;
+                    byte[] name = Arrays.copyOf(record, len);
                     names.add(name);
                 }
             } finally {
