@@ -44,49 +44,54 @@ final class NativeFs {
     /** {@code O_RDONLY | O_NOFOLLOW | O_CLOEXEC}. */
     private static final int OPEN_FLAGS = 0400000 | 02000000;
 
-    private static final MethodHandle STATX, OPEN, READ, CLOSE, OPENDIR, READDIR, CLOSEDIR;
-    private static final boolean AVAILABLE;
+    private static final boolean AVAILABLE = usable();
     private static final ThreadLocal<MemorySegment> STATX_BUF =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(STATX_BYTES, 8));
 
-    static {
-        MethodHandle[] h;
+    private static boolean usable() {
+        if (!Boolean.parseBoolean(System.getProperty("storelog.nar.nativefs", "true"))) return false;
+        if (!System.getProperty("os.name", "").equals("Linux") || ValueLayout.ADDRESS.byteSize() != 8) return false;
+        if (!NativeFs.class.getModule().isNativeAccessEnabled()) return false;
         try {
-            h = link();
+            SymbolLookup libc = Linker.nativeLinker().defaultLookup();
+            for (String n : new String[] {"statx", "open", "read", "close", "opendir", "readdir64", "closedir"})
+                if (libc.find(n).isEmpty()) return false;
+            return true;
         } catch (RuntimeException | LinkageError e) {
-            h = null;
+            return false;
         }
-        AVAILABLE = h != null;
-        STATX = h == null ? null : h[0];
-        OPEN = h == null ? null : h[1];
-        READ = h == null ? null : h[2];
-        CLOSE = h == null ? null : h[3];
-        OPENDIR = h == null ? null : h[4];
-        READDIR = h == null ? null : h[5];
-        CLOSEDIR = h == null ? null : h[6];
     }
 
-    private static MethodHandle[] link() {
-        if (!Boolean.parseBoolean(System.getProperty("storelog.nar.nativefs", "true"))) return null;
-        if (!System.getProperty("os.name", "").equals("Linux") || Long.BYTES * 8 != ValueLayout.ADDRESS.byteSize() * 8) return null;
-        if (!NativeFs.class.getModule().isNativeAccessEnabled()) return null;
+    /**
+     * A downcall handle for libc's {@code name}. Each one costs start-up time (the JDK generates
+     * and compiles code for it), so the handles are made on first use, in three groups: hashing
+     * one large file needs only {@code statx}.
+     */
+    private static MethodHandle link(String name, FunctionDescriptor fd, Linker.Option... options) {
         Linker linker = Linker.nativeLinker();
-        SymbolLookup libc = linker.defaultLookup();
-        String[] names = {"statx", "open", "read", "close", "opendir", "readdir64", "closedir"};
-        for (String n : names) if (libc.find(n).isEmpty()) return null;
-        ValueLayout.OfInt i = ValueLayout.JAVA_INT;
-        ValueLayout.OfLong l = ValueLayout.JAVA_LONG;
-        AddressLayout a = ValueLayout.ADDRESS;
-        Linker.Option inPlace = Linker.Option.critical(true);
-        return new MethodHandle[] {
-            linker.downcallHandle(libc.find("statx").get(), FunctionDescriptor.of(i, i, a, i, i, a), inPlace),
-            linker.downcallHandle(libc.find("open").get(), FunctionDescriptor.of(i, a, i), inPlace),
-            linker.downcallHandle(libc.find("read").get(), FunctionDescriptor.of(l, i, a, l), inPlace),
-            linker.downcallHandle(libc.find("close").get(), FunctionDescriptor.of(i, i), Linker.Option.critical(false)),
-            linker.downcallHandle(libc.find("opendir").get(), FunctionDescriptor.of(a, a), inPlace),
-            linker.downcallHandle(libc.find("readdir64").get(), FunctionDescriptor.of(a, a)),
-            linker.downcallHandle(libc.find("closedir").get(), FunctionDescriptor.of(i, a)),
-        };
+        return linker.downcallHandle(linker.defaultLookup().find(name).orElseThrow(), fd, options);
+    }
+
+    private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfLong L = ValueLayout.JAVA_LONG;
+    private static final AddressLayout A = ValueLayout.ADDRESS;
+    /** Arrays passed in place; the calls never call back into Java. */
+    private static final Linker.Option IN_PLACE = Linker.Option.critical(true);
+
+    private static final class Stat {
+        static final MethodHandle STATX = link("statx", FunctionDescriptor.of(I, I, A, I, I, A), IN_PLACE);
+    }
+
+    private static final class Dir {
+        static final MethodHandle OPENDIR = link("opendir", FunctionDescriptor.of(A, A), IN_PLACE);
+        static final MethodHandle READDIR = link("readdir64", FunctionDescriptor.of(A, A));
+        static final MethodHandle CLOSEDIR = link("closedir", FunctionDescriptor.of(I, A));
+    }
+
+    private static final class Read {
+        static final MethodHandle OPEN = link("open", FunctionDescriptor.of(I, A, I), IN_PLACE);
+        static final MethodHandle READ = link("read", FunctionDescriptor.of(L, I, A, L), IN_PLACE);
+        static final MethodHandle CLOSE = link("close", FunctionDescriptor.of(I, I), Linker.Option.critical(false));
     }
 
     static boolean available() {
@@ -96,13 +101,13 @@ final class NativeFs {
     /** The names in directory {@code path} (NUL-terminated), without {@code .} and {@code ..}; null on failure. */
     static List<byte[]> list(byte[] path) {
         try {
-            MemorySegment dir = (MemorySegment) OPENDIR.invokeExact(MemorySegment.ofArray(path));
+            MemorySegment dir = (MemorySegment) Dir.OPENDIR.invokeExact(MemorySegment.ofArray(path));
             if (dir.address() == 0) return null;
             try {
                 List<byte[]> names = new ArrayList<>();
                 byte[] record = new byte[256];
                 while (true) {
-                    MemorySegment e = (MemorySegment) READDIR.invokeExact(dir);
+                    MemorySegment e = (MemorySegment) Dir.READDIR.invokeExact(dir);
                     if (e.address() == 0) return names;
                     // One copy of the record's name field, then a plain array scan for its NUL
                     // (per-byte segment reads are slow until the JIT has compiled them).
@@ -117,7 +122,7 @@ final class NativeFs {
                     names.add(name);
                 }
             } finally {
-                int ignored = (int) CLOSEDIR.invokeExact(dir);
+                int ignored = (int) Dir.CLOSEDIR.invokeExact(dir);
             }
         } catch (Throwable t) {
             throw rethrow(t);
@@ -131,7 +136,7 @@ final class NativeFs {
     static int lstat(byte[] path, long[] size) {
         MemorySegment buf = STATX_BUF.get();
         try {
-            int r = (int) STATX.invokeExact(AT_FDCWD, MemorySegment.ofArray(path), AT_SYMLINK_NOFOLLOW, STATX_TYPE_MODE_SIZE, buf);
+            int r = (int) Stat.STATX.invokeExact(AT_FDCWD, MemorySegment.ofArray(path), AT_SYMLINK_NOFOLLOW, STATX_TYPE_MODE_SIZE, buf);
             if (r != 0) return -1;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -148,20 +153,20 @@ final class NativeFs {
     static long read(byte[] path, byte[] buf, int off, int len) {
         java.util.Objects.checkFromIndexSize(off, len + 1, buf.length);
         try {
-            int fd = (int) OPEN.invokeExact(MemorySegment.ofArray(path), OPEN_FLAGS);
+            int fd = (int) Read.OPEN.invokeExact(MemorySegment.ofArray(path), OPEN_FLAGS);
             if (fd < 0) return -1;
             try {
                 MemorySegment all = MemorySegment.ofArray(buf);
                 long total = 0;
                 while (total <= len) {
-                    long n = (long) READ.invokeExact(fd, all.asSlice(off + total), (long) (len + 1 - total));
+                    long n = (long) Read.READ.invokeExact(fd, all.asSlice(off + total), (long) (len + 1 - total));
                     if (n < 0) return -1;
                     if (n == 0) break;
                     total += n;
                 }
                 return total;
             } finally {
-                int ignored = (int) CLOSE.invokeExact(fd);
+                int ignored = (int) Read.CLOSE.invokeExact(fd);
             }
         } catch (Throwable t) {
             throw rethrow(t);
