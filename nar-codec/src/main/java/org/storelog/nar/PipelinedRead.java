@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 
 /**
@@ -21,6 +22,14 @@ final class PipelinedRead {
 
     private PipelinedRead() {}
 
+    /**
+     * Buffers of finished reads, for the next large file: direct buffers are costly to make
+     * (zeroed, freed only by the GC), and a tree can hold many files just above the read-ahead
+     * threshold. At most {@link #SPARE_MAX} are kept.
+     */
+    private static final ConcurrentLinkedQueue<ByteBuffer> SPARE = new ConcurrentLinkedQueue<>();
+    private static final int SPARE_MAX = 2 * BUFFERS;
+
     /** A filled buffer, the end of the file (empty buffer), or the reader's failure. */
     private record Piece(ByteBuffer bb, IOException error) {}
 
@@ -29,10 +38,12 @@ final class PipelinedRead {
      * after {@code limit} bytes; returns how many bytes were copied.
      */
     static long copy(FileChannel ch, NarDigestSink sink, long limit, Executor pool) throws IOException {
-        int bufferSize = (int) Math.max(4096, Math.min(BUFFER, Math.min(limit, ch.size() + 1)));
         BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BUFFERS);
         BlockingQueue<Piece> filled = new ArrayBlockingQueue<>(BUFFERS + 1);
-        for (int i = 0; i < BUFFERS; i++) free.add(ByteBuffer.allocateDirect(bufferSize));
+        for (int i = 0; i < BUFFERS; i++) {
+            ByteBuffer spare = SPARE.poll();
+            free.add(spare != null ? spare.clear() : ByteBuffer.allocateDirect(BUFFER));
+        }
         var stop = new java.util.concurrent.atomic.AtomicBoolean();
         pool.execute(() -> readAll(ch, limit, free, filled, stop));
         long total = 0;
@@ -40,7 +51,11 @@ final class PipelinedRead {
             while (true) {
                 Piece p = filled.take();
                 if (p.error() != null) throw p.error();
-                if (!p.bb().hasRemaining()) return total;
+                if (!p.bb().hasRemaining()) {
+                    // The reader has finished: the buffers it left in the free queue can be reused.
+                    for (ByteBuffer b; (b = free.poll()) != null && SPARE.size() < SPARE_MAX; ) SPARE.add(b);
+                    return total;
+                }
                 total += p.bb().remaining();
                 sink.write(p.bb());
                 free.put(p.bb().clear());
