@@ -7,8 +7,9 @@
 # tree of 50,000 files (~500 MB, 10 KiB each, 100 per directory). Each case runs ROUNDS times
 # (default 5) per tool after one warm-up run (page cache and the launcher's CDS archive); it
 # prints the median wall time of each whole command (JVM start included) and nix/ours
-# (above 1 means we are faster). Results also go to bench/results/hash.txt. Both tools must
-# print the same hash, or the script fails.
+# (above 1 means we are faster). Results also go to bench/results/hash.txt (or $HASH_RESULTS).
+# Both tools must print the same hash, or the script fails. STORELOG_JAVA_OPTS reaches the JVM
+# through bin/audit, e.g. STORELOG_JAVA_OPTS=-XX:TieredStopAtLevel=1 to try C1 only.
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 dir="${BENCH_DIR:-/tmp/storelog-bench}"
@@ -18,9 +19,13 @@ mkdir -p "$dir" "$here/bench/results"
 
 command -v nix-hash >/dev/null || { echo "nix-hash is not installed" >&2; exit 1; }
 
-# Build the CLI jar once (bin/audit would otherwise run `mvn install`).
-if [ ! -f "$here/audit-cli/target/audit-cli.jar" ]; then
+# Build the CLI jar when it is missing or older than the sources (bin/audit would otherwise run
+# `mvn install`). `package` leaves an up-to-date jar untouched even when a dependency changed,
+# so touch it: bin/audit compares its time with the sources'.
+jar="$here/audit-cli/target/audit-cli.jar"
+if [ ! -f "$jar" ] || [ -n "$(find "$here" -path '*/src/main/*' -newer "$jar" -print -quit)" ]; then
   (cd "$here" && mvn -o -q -B -pl audit-cli -am package -DskipTests)
+  touch "$jar"
 fi
 # The launcher's class-data archive is only valid for the jar it was made with; the JVM
 # ignores (and does not replace) a stale one, so drop it and let the warm-up run recreate it.
@@ -61,10 +66,11 @@ run_case() { # name, then the command
   result[$name]=$(printf '%s\n' "${times[@]}" | median)
 }
 
-report="$here/bench/results/hash.txt"
+report="${HASH_RESULTS:-$here/bench/results/hash.txt}"
 {
   echo "# bench/hash.sh — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), sha_ni: $(grep -qo sha_ni /proc/cpuinfo && echo yes || echo no)"
   echo "# median of $rounds rounds after a warm-up; whole commands, JVM start included; ratio = nix / ours"
+  echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg); STORELOG_JAVA_OPTS='${STORELOG_JAVA_OPTS:-}'"
   printf '%-34s %10s %10s %8s\n' case nix-hash audit ratio
 } > "$report.tmp"
 

@@ -40,6 +40,10 @@ public final class Train {
             String state = tmp.resolve("state").toString();
             Path file = Files.writeString(tmp.resolve("f"), "storelog");
             String p = "/nix/store/00000000000000000000000000000000-x";
+            // A small tree for `hash -r` (issue 2): many small files and one read in pieces.
+            Path tree = Files.createDirectories(tmp.resolve("tree/d"));
+            for (int i = 0; i < 300; i++) Files.write(tree.resolve("f" + i), new byte[1024 + i]);
+            Files.write(tree.resolve("large"), new byte[3 << 20]);
             String[][] runs = {
                 {"--state", state, "init", "--store-dir", tmp.resolve("store").toString()},
                 {"--state", state, "query", "valid", tmp.resolve("store") + "/00000000000000000000000000000000-x"},
@@ -47,6 +51,7 @@ public final class Train {
                 {"--state", state, "history", p},
                 {"--state", state, "log", "tail"},
                 {"hash", "--base32", file.toString()},
+                {"hash", "-r", "--type", "sha256", "--base32", tmp.resolve("tree").toString()},
                 {"--help"},
             };
             runAll(runs);

@@ -16,8 +16,9 @@ import java.util.concurrent.Executors;
 /**
  * Feeds the contents of regular files, in NAR order, to the one thread that writes the NAR.
  * Runs of small files are read ahead by a small pool, in batches, with at most
- * {@link #WINDOW_BYTES} in flight; large files are read by the writing thread itself in
- * {@link #CHUNK}-byte pieces (a size that stays in cache, measured faster than larger reads).
+ * {@link #WINDOW_BYTES} in flight. Large files going to a libcrypto-backed digest are read by
+ * {@link PipelinedRead} on a read-ahead thread; otherwise the writing thread reads them itself
+ * in {@link #CHUNK}-byte pieces (a size that stays in cache, measured faster than larger reads).
  */
 final class ContentReader implements AutoCloseable {
     static final long SMALL = 256 << 10;
@@ -105,19 +106,17 @@ final class ContentReader implements AutoCloseable {
 
     private Batch readBatch(List<FileTree.Regular> slice, int bytes) {
         byte[] slab = slabs.poll();
-        if (slab == null || slab.length < bytes) slab = new byte[(int) Math.max(bytes, BATCH_BYTES + SMALL)];
+        // One spare byte: NativeFs.read looks one byte past each file to see that it did not grow.
+        if (slab == null || slab.length < bytes + 1) slab = new byte[(int) Math.max(bytes + 1, BATCH_BYTES + SMALL + 1)];
         int[] ends = new int[slice.size()];
         int at = 0;
         ByteBuffer probe = ByteBuffer.allocate(1);
         try {
             for (int i = 0; i < ends.length; i++) {
                 FileTree.Regular r = slice.get(i);
-                // A channel, not a FileInputStream: Path keeps the exact bytes of the name.
-                try (FileChannel ch = FileChannel.open(r.path())) {
-                    ByteBuffer bb = ByteBuffer.wrap(slab, at, (int) r.size());
-                    while (bb.hasRemaining() && ch.read(bb) > 0) { /* fill */ }
-                    if (bb.hasRemaining() || ch.read(probe.clear()) > 0) throw changed(r);
-                }
+                long got = r.cpath() == null ? -1 : NativeFs.read(r.cpath(), slab, at, (int) r.size());
+                if (got < 0) readWithChannel(r, slab, at, probe);
+                else if (got != r.size()) throw changed(r);
                 at += (int) r.size();
                 ends[i] = at;
             }
@@ -125,6 +124,15 @@ final class ContentReader implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return new Batch(slab, ends);
+    }
+
+    private static void readWithChannel(FileTree.Regular r, byte[] slab, int at, ByteBuffer probe) throws IOException {
+        // A channel, not a FileInputStream: Path keeps the exact bytes of the name.
+        try (FileChannel ch = FileChannel.open(r.path())) {
+            ByteBuffer bb = ByteBuffer.wrap(slab, at, (int) r.size());
+            while (bb.hasRemaining() && ch.read(bb) > 0) { /* fill */ }
+            if (bb.hasRemaining() || ch.read(probe.clear()) > 0) throw changed(r);
+        }
     }
 
     private static NarTreeException changed(FileTree.Regular r) {
@@ -148,15 +156,21 @@ final class ContentReader implements AutoCloseable {
     /** Streams a file of the size recorded by the scan to {@code out}. */
     static void stream(FileTree.Regular r, OutputStream out) throws IOException {
         try (FileChannel ch = FileChannel.open(r.path())) {
-            if (copy(ch, out, r.size() + 1) != r.size()) throw changed(r);
+            if (copyAll(ch, out, r.size() + 1) != r.size()) throw changed(r);
         }
     }
 
     /** Copies a whole file whose size is not known in advance; returns its length. */
     static long streamAll(Path p, OutputStream out) throws IOException {
         try (FileChannel ch = FileChannel.open(p)) {
-            return copy(ch, out, Long.MAX_VALUE);
+            return copyAll(ch, out, Long.MAX_VALUE);
         }
+    }
+
+    private static long copyAll(FileChannel ch, OutputStream out, long limit) throws IOException {
+        if (POOL != null && out instanceof NarDigestSink sink && sink.takesDirectBuffers()
+                && ch.size() > CHUNK) return PipelinedRead.copy(ch, sink, limit, POOL);
+        return copy(ch, out, limit);
     }
 
     private static long copy(FileChannel ch, OutputStream out, long limit) throws IOException {

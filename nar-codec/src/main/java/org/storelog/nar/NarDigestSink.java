@@ -1,7 +1,7 @@
 package org.storelog.nar;
 
 import java.io.OutputStream;
-import java.security.MessageDigest;
+import java.nio.ByteBuffer;
 import java.util.Set;
 import org.storelog.domain.hash.Hash;
 import org.storelog.domain.hash.HashAlgorithm;
@@ -10,18 +10,28 @@ import org.storelog.domain.hash.HashAlgorithm;
  * An output stream that hashes, counts and scans for references everything written to it; put it
  * behind {@link NarWriter#dump} (alone or beside another stream) to get a {@link NarDigest}.
  * Nix does the same with a {@code HashSink} and a {@code RefScanSink} fed by one dump.
+ *
+ * <p>Small writes (the NAR's framing) are gathered and hashed in one call with the contents that
+ * follow them, which keeps the number of calls into the hash function low on trees of small files.
  */
 public final class NarDigestSink extends OutputStream {
+    /** Writes up to this size are gathered; larger ones go to the digest directly. */
+    static final int GATHER_LIMIT = 16 << 10;
+    private static final int GATHER_BYTES = 256 << 10;
+
     private final HashAlgorithm algorithm;
-    private final MessageDigest digest;
+    private final Digester digest;
     private final RefScanner scanner;
     private final OutputStream also;
+    private final byte[] gathered = new byte[GATHER_BYTES];
+    private int gatheredLen;
+    private byte[] copy;
     private long size;
 
     /** Hashes with {@code algorithm}; scans for {@code candidateHashParts}; copies to {@code also} if not null. */
     public NarDigestSink(HashAlgorithm algorithm, Set<String> candidateHashParts, OutputStream also) {
         this.algorithm = algorithm;
-        this.digest = algorithm.newDigest();
+        this.digest = Digester.of(algorithm);
         this.scanner = candidateHashParts.isEmpty() ? null : new RefScanner(candidateHashParts);
         this.also = also;
     }
@@ -35,10 +45,44 @@ public final class NarDigestSink extends OutputStream {
     }
 
     @Override public void write(byte[] b, int off, int len) throws java.io.IOException {
-        digest.update(b, off, len);
+        if (len <= GATHER_LIMIT) {
+            if (gatheredLen + len > gathered.length) drain();
+            System.arraycopy(b, off, gathered, gatheredLen, len);
+            gatheredLen += len;
+        } else {
+            drain();
+            digest.update(b, off, len);
+        }
         size += len;
         if (scanner != null) scanner.update(b, off, len);
         if (also != null) also.write(b, off, len);
+    }
+
+    /**
+     * True when {@link #write(ByteBuffer)} hashes a direct buffer in place, with nothing else
+     * to feed: then large files are best read into direct buffers.
+     */
+    boolean takesDirectBuffers() {
+        return digest.isNative() && scanner == null && also == null;
+    }
+
+    /** Writes the remaining bytes of {@code bb} and consumes them. */
+    void write(ByteBuffer bb) throws java.io.IOException {
+        int len = bb.remaining();
+        if (scanner != null || also != null || !digest.isNative()) {
+            if (copy == null || copy.length < len) copy = new byte[len];
+            bb.get(copy, 0, len);
+            write(copy, 0, len);
+            return;
+        }
+        drain();
+        digest.update(bb);
+        size += len;
+    }
+
+    private void drain() {
+        if (gatheredLen > 0) digest.update(gathered, 0, gatheredLen);
+        gatheredLen = 0;
     }
 
     @Override public void flush() throws java.io.IOException {
@@ -47,7 +91,8 @@ public final class NarDigestSink extends OutputStream {
 
     /** Finishes the digest; call once, after the last write. */
     public NarDigest result() {
-        return new NarDigest(new Hash(algorithm, digest.digest()), size,
+        drain();
+        return new NarDigest(new Hash(algorithm, digest.finish()), size,
                 scanner == null ? Set.of() : scanner.found());
     }
 }

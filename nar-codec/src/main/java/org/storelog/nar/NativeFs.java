@@ -1,0 +1,47 @@
+package org.storelog.nar;
+
+import java.util.List;
+
+/**
+ * The few file system calls a tree walk and read-ahead make per file (directory listing,
+ * {@code lstat}, open, read, close), straight to the C library, without the JDK's per-file
+ * objects. This Java 21 version is never available: calling C needs the foreign function API,
+ * final only from Java 22, so the multi-release jar carries the real implementation in
+ * {@code META-INF/versions/22} (source: {@code src/main/java22}). Callers fall back to
+ * {@code java.nio.file}, which also reports the errors: every method here answers "failed"
+ * without saying why, and the caller then retries the same operation through the JDK.
+ */
+final class NativeFs {
+    private NativeFs() {}
+
+    static final int S_IFMT = 0170000;
+    static final int S_IFDIR = 0040000;
+    static final int S_IFREG = 0100000;
+    static final int S_IFLNK = 0120000;
+
+    static boolean available() {
+        return false;
+    }
+
+    /** The names in directory {@code path} (NUL-terminated), without {@code .} and {@code ..}; null on failure. */
+    static List<byte[]> list(byte[] path) {
+        return null;
+    }
+
+    /**
+     * {@code lstat} of {@code path} (NUL-terminated): returns {@code st_mode} and puts the size
+     * in {@code size[0]}; -1 on failure.
+     */
+    static int lstat(byte[] path, long[] size) {
+        return -1;
+    }
+
+    /**
+     * Reads file {@code path} (NUL-terminated) into {@code buf[off, off + len)}, using
+     * {@code buf[off + len]} to see whether the file holds more; returns the number of bytes
+     * read (at most {@code len + 1}), or -1 on failure.
+     */
+    static long read(byte[] path, byte[] buf, int off, int len) {
+        return -1;
+    }
+}
