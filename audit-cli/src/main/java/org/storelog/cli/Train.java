@@ -55,12 +55,49 @@ public final class Train {
                 {"--help"},
             };
             runAll(runs);
+            buildRuns(tmp.resolve("b"));
         } finally {
             System.setOut(out);
             System.setErr(err);
             try (Stream<Path> s = Files.walk(tmp)) {
                 for (Path q : s.sorted(Comparator.reverseOrder()).toList()) q.toFile().delete();
             }
+        }
+    }
+
+    /**
+     * The build and rebuild paths (sandbox, NAR hashing of outputs, build events), when this machine
+     * can build: a static busybox added to a fresh standalone store, one derivation created, built and
+     * checked. Without busybox or bubblewrap the training simply skips them.
+     */
+    private static void buildRuns(Path dir) throws IOException {
+        Path busybox = Path.of("/usr/bin/busybox");
+        if (!Files.isExecutable(busybox)) return;
+        String state = dir.resolve("state").toString();
+        Path src = Files.createDirectories(dir.resolve("src/busybox-static"));
+        Files.copy(busybox, src.resolve("busybox"));
+        Path store = dir.resolve("root/nix/store");
+        runAll(new String[][] {
+            {"--state", state, "init", "--store-dir", "/nix/store", "--root", dir.resolve("root").toString()},
+            {"--state", state, "add", src.toString()},
+        });
+        String bb = newest(store, "-busybox-static");
+        if (bb == null) return;
+        runAll(new String[][] {{"--state", state, "drv", "create", "--name", "train", "--builder", bb + "/busybox",
+                "--arg", "sh", "--arg", "-c", "--arg", "echo trained > $out"}});
+        String drv = newest(store, "-train.drv");
+        if (drv == null) return;
+        runAll(new String[][] {
+            {"--state", state, "build", drv},
+            {"--state", state, "rebuild", "--check", drv},
+            {"--state", state, "rebuild", "--check", "--json", drv},
+        });
+    }
+
+    private static String newest(Path store, String suffix) throws IOException {
+        try (var s = Files.list(store)) {
+            return s.map(x -> x.getFileName().toString()).filter(n -> n.endsWith(suffix)).findFirst()
+                    .map(n -> "/nix/store/" + n).orElse(null);
         }
     }
 
