@@ -65,16 +65,16 @@ public final class Importer {
         StoreView view = store.view();
         ImportPlanner.Plan plan = ImportPlanner.plan(snap, new ViewState(view), System.currentTimeMillis() / 1000,
                 BATCH_PATHS);
-        long first = -1, last = -1, done = 0;
+        long first, last;
         progress.total(plan.batches().stream().mapToLong(List::size).sum());
-        for (List<StoreEvent> batch : plan.batches()) {
-            List<LoggedEvent> logged = store.commit(batch);
-            if (first < 0) first = logged.get(0).sequence();
-            last = logged.get(logged.size() - 1).sequence();
-            done += batch.size();
-            progress.step(done, null);
-        }
+        long[] done = {0};
+        List<LoggedEvent> logged = store.commitAll(plan.batches(), batch -> {
+            done[0] += batch.size();
+            progress.step(done[0], null);
+        });
         progress.close();
+        first = logged.get(0).sequence();
+        last = logged.get(logged.size() - 1).sequence();
         return new Report(snap.source(), plan.registered(), plan.deleted(), plan.unchanged(), first, last,
                 System.currentTimeMillis() - t0);
     }
