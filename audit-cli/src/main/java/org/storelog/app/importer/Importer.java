@@ -5,8 +5,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.storelog.app.Progress;
 import org.storelog.app.Store;
 import org.storelog.app.StoreException;
@@ -79,8 +81,21 @@ public final class Importer {
                 System.currentTimeMillis() - t0);
     }
 
-    /** The planner's view of the current store, over the projection. */
-    private record ViewState(StoreView view) implements ImportPlanner.CurrentState {
+    /**
+     * The planner's view of the current store, over the projection. The valid paths are listed once,
+     * so a path the store does not hold (every path of a first import) costs no projection lookup.
+     */
+    private static final class ViewState implements ImportPlanner.CurrentState {
+        private final StoreView view;
+        private Set<String> valid;
+
+        ViewState(StoreView view) { this.view = view; }
+
+        private Set<String> valid() {
+            if (valid == null) valid = new HashSet<>(view.validPaths());
+            return valid;
+        }
+
         @Override
         public Iterable<String> importedValidPaths() {
             List<String> out = new ArrayList<>();
@@ -91,6 +106,7 @@ public final class Importer {
 
         @Override
         public PathRegistered registration(String path) {
+            if (!valid().contains(path)) return null;
             return view.info(path).map(ViewState::asEvent).orElse(null);
         }
 
