@@ -57,6 +57,9 @@ final class PathRegisteredReader {
                 seen |= bit;
             }
             if (seen != 511) return null;
+            // Hash the paths here (a decoding thread): the String keeps it, and the fold looks them up.
+            path.hashCode();
+            for (String r : references) r.hashCode();
             return new PathRegistered(path, narHash, narSize, references, deriver, ca, signatures, registrationTime, origin);
         } catch (IOException | RuntimeException e) {
             return null; // data binding decides, and words the error
