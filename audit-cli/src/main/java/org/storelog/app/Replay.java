@@ -17,7 +17,7 @@ public final class Replay {
 
     /**
      * @param millis     the whole rebuild
-     * @param readMillis of which reading and decoding the log (the rest is folding and swapping)
+     * @param readMillis of which the fold waited for the log to be read and decoded (on other threads)
      */
     public record Report(long events, long millis, long readMillis) {
         /** Events folded per second of fold time (log reading excluded). */
@@ -36,7 +36,7 @@ public final class Replay {
             long size = Math.max(LmdbProjections.DEFAULT_MAP_SIZE,
                     Files.exists(liveData) ? Long.highestOneBit(Files.size(liveData)) * 2 : 0);
             try (LmdbProjections p = LmdbProjections.open(fresh, size);
-                 Stream<LoggedEvent> events = log.read(0)) {
+                 Stream<LoggedEvent> events = log.readBulk(0)) {
                 TimedIterator timed = new TimedIterator(events.iterator());
                 n = p.catchUp(timed);
                 readNanos = timed.nanos;

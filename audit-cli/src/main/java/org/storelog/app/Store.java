@@ -234,6 +234,25 @@ public final class Store implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> commit(batch), committer);
     }
 
+    /**
+     * Appends several atomic batches for a bulk import ({@link EventLog#appendBulk}: encoded in
+     * parallel, not published on Axon's bus), then makes them visible with one catch-up of the
+     * projection (a bulk fold when it holds no path yet). {@code appended} sees each batch once it
+     * is durable. A crash between the two leaves the projection behind the log: the next open
+     * catches it up.
+     */
+    public List<LoggedEvent> commitAll(List<List<StoreEvent>> batches, java.util.function.Consumer<List<LoggedEvent>> appended) {
+        if (!write) throw new IllegalStateException("store opened read-only");
+        List<LoggedEvent> all = new java.util.ArrayList<>();
+        for (List<StoreEvent> batch : batches) {
+            List<LoggedEvent> logged = log().appendBulk(batch);
+            all.addAll(logged);
+            appended.accept(logged);
+        }
+        projection.catchUp(all.iterator());
+        return all;
+    }
+
     public Path state() { return state; }
     public StoreConfig config() { return config; }
     /** The event log, opened on first use (readers whose projection is current never need it). */

@@ -53,9 +53,24 @@ public final class AxonEventLog implements EventLog {
         return out;
     }
 
+    @Override
+    public List<LoggedEvent> appendBulk(List<StoreEvent> batch) {
+        if (batch.isEmpty()) return List.of();
+        String batchId = UUID.randomUUID().toString();
+        long now = System.currentTimeMillis();
+        long first = backend.appendDirect(batchId, now, batch);
+        if (first < 0) return append(batch);
+        List<LoggedEvent> out = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) out.add(new LoggedEvent(first + i, now, batchId, batch.get(i)));
+        return out;
+    }
+
     /** Reads through the backend: Axon's tracked stream, or the backend's direct decoding. */
     @Override
     public Stream<LoggedEvent> read(long fromSeq) { return backend.read(fromSeq); }
+
+    @Override
+    public Stream<LoggedEvent> readBulk(long fromSeq) { return backend.readBulk(fromSeq); }
 
     @Override public long lastSequence() { return backend.lastSequence(); }
     @Override public VerifyReport verify() { return backend.verify(); }

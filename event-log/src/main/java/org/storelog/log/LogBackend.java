@@ -1,5 +1,6 @@
 package org.storelog.log;
 
+import java.util.List;
 import java.util.stream.Stream;
 import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
 import org.axonframework.eventhandling.TrackingToken;
@@ -34,6 +35,15 @@ public interface LogBackend extends AutoCloseable {
                     (StoreEvent) m.getPayload());
         });
     }
+
+    /**
+     * Appends one atomic batch directly, not through {@link #engine()}'s Axon event store (bulk
+     * imports); returns its first sequence number, or -1 when this backend appends only through Axon.
+     */
+    default long appendDirect(String batchId, long timestamp, List<StoreEvent> batch) { return -1; }
+
+    /** As {@link #read}, reading ahead and decoding on other threads where the backend can. */
+    default Stream<LoggedEvent> readBulk(long fromSeq) { return read(fromSeq); }
 
     VerifyReport verify();
 

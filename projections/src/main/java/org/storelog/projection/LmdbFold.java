@@ -15,6 +15,7 @@ import org.lmdbjava.PutFlags;
 import org.lmdbjava.SeekOp;
 import org.lmdbjava.Txn;
 import org.storelog.domain.event.LoggedEvent;
+import org.storelog.domain.event.StoreEvent;
 import org.storelog.domain.event.StoreEvent.*;
 
 /**
@@ -187,22 +188,42 @@ final class LmdbFold {
             case DerivationOutputsDeclared d -> declareOutputs(intern(d.drvPath()), d.outputs());
             case RootAdded r -> p.rootsDbi().put(txn, utf8(ka, r.name()), utf8(val, r.path()));
             case RootRemoved r -> p.rootsDbi().delete(txn, utf8(ka, r.name()));
-            case BuildSucceeded b -> putResult(b.drvPath(), LmdbProjections.buildKind(), o -> LmdbCodec.writeBuild(o,
-                    new BuildResult(seq, le.timestamp(), b.drvPath(), b.buildId(), true, b.outputs(), null,
-                            b.durationMillis())));
-            case BuildFailed b -> putResult(b.drvPath(), LmdbProjections.buildKind(), o -> LmdbCodec.writeBuild(o,
-                    new BuildResult(seq, le.timestamp(), b.drvPath(), b.buildId(), false, Map.of(), b.reason(),
-                            b.durationMillis())));
-            case RebuildCompared c -> putResult(c.drvPath(), LmdbProjections.checkKind(),
-                    o -> LmdbCodec.writeCheck(o, new CheckResult(seq, le.timestamp(), c)));
-            default -> { }
+            default -> {
+                String drv = resultDrv(le.event());
+                if (drv != null) {
+                    long id = intern(drv);
+                    byte kind = writeResult(le, val.clear());
+                    p.resultsDbi().put(txn, ka.clear().i64(id).u8(kind).flip(), val.flip());
+                }
+            }
         }
     }
 
-    private void putResult(String drvPath, byte kind, java.util.function.Consumer<LmdbCodec.Out> writer) {
-        long id = intern(drvPath);
-        writer.accept(val.clear());
-        p.resultsDbi().put(txn, ka.clear().i64(id).u8(kind).flip(), val.flip());
+    /** The derivation whose last build or check result an event replaces, or null for other events. */
+    static String resultDrv(StoreEvent event) {
+        return switch (event) {
+            case BuildSucceeded b -> b.drvPath();
+            case BuildFailed b -> b.drvPath();
+            case RebuildCompared c -> c.drvPath();
+            default -> null;
+        };
+    }
+
+    /** Writes the results value of a build or check event; returns its kind (the key's last byte). */
+    static byte writeResult(LoggedEvent le, LmdbCodec.Out o) {
+        long seq = le.sequence();
+        switch (le.event()) {
+            case BuildSucceeded b -> LmdbCodec.writeBuild(o, new BuildResult(seq, le.timestamp(), b.drvPath(),
+                    b.buildId(), true, b.outputs(), null, b.durationMillis()));
+            case BuildFailed b -> LmdbCodec.writeBuild(o, new BuildResult(seq, le.timestamp(), b.drvPath(),
+                    b.buildId(), false, Map.of(), b.reason(), b.durationMillis()));
+            case RebuildCompared c -> {
+                LmdbCodec.writeCheck(o, new CheckResult(seq, le.timestamp(), c));
+                return LmdbProjections.checkKind();
+            }
+            default -> throw new IllegalArgumentException("not a result event: " + le.event().typeName());
+        }
+        return LmdbProjections.buildKind();
     }
 
     /** The id of {@code path}, assigning the next one (and writing both directions) if it is new. */

@@ -64,6 +64,8 @@ public final class LmdbProjections implements StoreProjection {
     public static final long DEFAULT_MAP_SIZE = 64L << 20;
     /** Events folded per write transaction by {@link #catchUp}. */
     static final int CHUNK = 20_000;
+    /** Most events a bulk fold ({@link LmdbBulkFold}) holds in memory; the rest of a catch-up goes in chunks. */
+    static final int BULK_MAX = Integer.getInteger("storelog.projection.bulkMax", 4_000_000);
     private static final int MAX_ID_CACHE = 2_000_000;
     private static final byte BUILD = 'B', CHECK = 'C';
 
@@ -159,15 +161,70 @@ public final class LmdbProjections implements StoreProjection {
         applyCounting(batch);
     }
 
+    /**
+     * Folds in chunks; an env whose data DBIs are all empty (a replay from scratch, a first import)
+     * first takes up to {@link #BULK_MAX} events through {@link LmdbBulkFold}: folded in memory,
+     * written in key order in one transaction. If the source or an event fails there, the events
+     * before it are written (a committed prefix, as with chunks) and the exception propagates.
+     */
     @Override
     public synchronized long catchUp(Iterator<LoggedEvent> events) {
         long applied = 0;
+        if (!readOnly && events.hasNext() && read(this::isFresh)) applied += bulkFold(events);
         List<LoggedEvent> chunk = new ArrayList<>(CHUNK);
         while (events.hasNext()) {
             chunk.add(events.next());
             if (chunk.size() == CHUNK) { applied += applyCounting(chunk); chunk.clear(); }
         }
         return applied + applyCounting(chunk);
+    }
+
+    private long bulkFold(Iterator<LoggedEvent> events) {
+        long[] start = read(txn -> new long[] {metaLong(txn, nextIdKey(), 1), metaLong(txn, lastAppliedKey(), -1)});
+        LmdbBulkFold bulk = new LmdbBulkFold(start[0], start[1]);
+        RuntimeException failure = null;
+        try {
+            for (long n = 0; n < BULK_MAX && events.hasNext(); n++) bulk.fold(events.next());
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            writeBulk(bulk, start);
+        } catch (RuntimeException e) {
+            if (failure == null) throw e;
+            failure.addSuppressed(e);
+        }
+        if (failure != null) throw failure;
+        return bulk.folded();
+    }
+
+    private void writeBulk(LmdbBulkFold bulk, long[] start) {
+        if (bulk.folded() == 0) return;
+        long used = (env.info().lastPageNumber + 1) * (long) env.stat().pageSize;
+        while (mapSize < used + bulk.estimatedBytes()) grow();
+        idCache.clear();
+        while (true) {
+            try (Txn<ByteBuffer> txn = env.txnWrite()) {
+                if (!isFresh(txn) || metaLong(txn, nextIdKey(), 1) != start[0]
+                        || metaLong(txn, lastAppliedKey(), -1) != start[1])
+                    throw new ProjectionException("the projection changed during a bulk fold (another process"
+                            + " folded into it); nothing of this fold was written, catch up again", -1);
+                bulk.write(this, txn);
+                txn.commit();
+                return;
+            } catch (Env.MapFullException full) {
+                grow();
+            } catch (LmdbException e) {
+                throw new ProjectionException("LMDB write failed: " + e, -1, e);
+            }
+        }
+    }
+
+    /** True when every DBI but meta is empty: a bulk fold may then write with MDB_APPEND. */
+    private boolean isFresh(Txn<ByteBuffer> txn) {
+        for (Dbi<ByteBuffer> d : List.of(pathId, pathName, info, refs, referrers, outputs, derivers, roots, history, results))
+            if (d.stat(txn).entries != 0) return false;
+        return true;
     }
 
     private long applyCounting(List<LoggedEvent> batch) {

@@ -6,9 +6,11 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.storelog.domain.hash.Hash;
 import org.storelog.domain.hash.HashAlgorithm;
 
@@ -32,6 +34,10 @@ public final class DumpDbParser {
     public StoreSnapshot parse(InputStream input) throws StoreDatabaseException {
         in = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8), 1 << 16);
         Map<String, ImportedPath> paths = new LinkedHashMap<>();
+        // Names that passed checkPath besides the listed paths (derivers, references not listed yet).
+        Set<String> checked = new HashSet<>();
+        // References to paths not listed before them: each must be listed by the end.
+        List<String[]> forward = new ArrayList<>();
         try {
             String path;
             while ((path = nextLine()) != null) {
@@ -47,12 +53,25 @@ public final class DumpDbParser {
                 }
                 long narSize = number(required("NAR size"), "NAR size");
                 String deriver = required("deriver");
-                if (!deriver.isEmpty()) checkPath(deriver, "deriver");
+                if (!deriver.isEmpty()) {
+                    ImportedPath listed = paths.get(deriver);
+                    if (listed != null) deriver = listed.path();
+                    else if (checked.add(deriver)) checkPath(deriver, "deriver");
+                }
                 long n = number(required("reference count"), "reference count");
                 List<String> refs = new ArrayList<>((int) Math.min(n, 1024));
                 for (long i = 0; i < n; i++) {
                     String ref = required("reference " + (i + 1) + " of " + n);
-                    checkPath(ref, "reference");
+                    // A path listed before was checked then; sharing its String makes later lookups cheap.
+                    ImportedPath listed = paths.get(ref);
+                    if (listed != null) {
+                        ref = listed.path();
+                    } else if (ref.equals(path)) {
+                        ref = path;
+                    } else {
+                        if (checked.add(ref)) checkPath(ref, "reference");
+                        forward.add(new String[] {path, ref});
+                    }
                     refs.add(ref);
                 }
                 if (paths.put(path, new ImportedPath(path, narHash, narSize, refs,
@@ -62,11 +81,10 @@ public final class DumpDbParser {
         } catch (IOException e) {
             throw new StoreDatabaseException(file, "cannot read: " + e.getMessage(), e);
         }
-        for (ImportedPath p : paths.values())
-            for (String r : p.references())
-                if (!paths.containsKey(r))
-                    throw new StoreDatabaseException(file, 0, "path " + p.path() + " refers to " + r
-                            + ", which the dump does not list as valid");
+        for (String[] f : forward)
+            if (!paths.containsKey(f[1]))
+                throw new StoreDatabaseException(file, 0, "path " + f[0] + " refers to " + f[1]
+                        + ", which the dump does not list as valid");
         return new StoreSnapshot(file, "dump-db", paths, Map.of());
     }
 

@@ -5,8 +5,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.storelog.app.Progress;
 import org.storelog.app.Store;
 import org.storelog.app.StoreException;
@@ -65,22 +67,35 @@ public final class Importer {
         StoreView view = store.view();
         ImportPlanner.Plan plan = ImportPlanner.plan(snap, new ViewState(view), System.currentTimeMillis() / 1000,
                 BATCH_PATHS);
-        long first = -1, last = -1, done = 0;
+        long first, last;
         progress.total(plan.batches().stream().mapToLong(List::size).sum());
-        for (List<StoreEvent> batch : plan.batches()) {
-            List<LoggedEvent> logged = store.commit(batch);
-            if (first < 0) first = logged.get(0).sequence();
-            last = logged.get(logged.size() - 1).sequence();
-            done += batch.size();
-            progress.step(done, null);
-        }
+        long[] done = {0};
+        List<LoggedEvent> logged = store.commitAll(plan.batches(), batch -> {
+            done[0] += batch.size();
+            progress.step(done[0], null);
+        });
         progress.close();
+        first = logged.get(0).sequence();
+        last = logged.get(logged.size() - 1).sequence();
         return new Report(snap.source(), plan.registered(), plan.deleted(), plan.unchanged(), first, last,
                 System.currentTimeMillis() - t0);
     }
 
-    /** The planner's view of the current store, over the projection. */
-    private record ViewState(StoreView view) implements ImportPlanner.CurrentState {
+    /**
+     * The planner's view of the current store, over the projection. The valid paths are listed once,
+     * so a path the store does not hold (every path of a first import) costs no projection lookup.
+     */
+    private static final class ViewState implements ImportPlanner.CurrentState {
+        private final StoreView view;
+        private Set<String> valid;
+
+        ViewState(StoreView view) { this.view = view; }
+
+        private Set<String> valid() {
+            if (valid == null) valid = new HashSet<>(view.validPaths());
+            return valid;
+        }
+
         @Override
         public Iterable<String> importedValidPaths() {
             List<String> out = new ArrayList<>();
@@ -91,6 +106,7 @@ public final class Importer {
 
         @Override
         public PathRegistered registration(String path) {
+            if (!valid().contains(path)) return null;
             return view.info(path).map(ViewState::asEvent).orElse(null);
         }
 

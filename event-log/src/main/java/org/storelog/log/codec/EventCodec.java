@@ -27,6 +27,8 @@ public final class EventCodec {
     private final Map<Class<?>, ObjectWriter> writers = new HashMap<>();
     private final ObjectMapper mapper;
     private final Upcasters upcasters;
+    private final PathRegisteredReader fastPathRegistered;
+    private final int pathRegisteredRevision = StoreEvent.REVISIONS.get("PathRegistered");
 
     public EventCodec() { this(Upcasters.standard()); }
 
@@ -38,6 +40,7 @@ public final class EventCodec {
                 .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .build();
+        this.fastPathRegistered = new PathRegisteredReader(mapper.getFactory());
         for (Class<?> c : StoreEvent.class.getPermittedSubclasses()) {
             String name = c.getSimpleName();
             if (!StoreEvent.REVISIONS.containsKey(name))
@@ -67,8 +70,21 @@ public final class EventCodec {
         return decode(type, revision, payload, 0, payload.length);
     }
 
-    /** Decodes a payload of the given type and revision, upcasting older revisions. */
+    /**
+     * Decodes a payload of the given type and revision, upcasting older revisions. The most common
+     * event (a current {@code PathRegistered}) is read with the streaming parser when its payload has
+     * the usual shape ({@link PathRegisteredReader}); everything else goes through data binding.
+     */
     public StoreEvent decode(String type, int revision, byte[] buf, int off, int len) {
+        if (revision == pathRegisteredRevision && type.equals("PathRegistered")) {
+            StoreEvent e = fastPathRegistered.read(buf, off, len);
+            if (e != null) return e;
+        }
+        return decodeBound(type, revision, buf, off, len);
+    }
+
+    /** {@link #decode} through Jackson data binding only. */
+    StoreEvent decodeBound(String type, int revision, byte[] buf, int off, int len) {
         ObjectReader reader = readers.get(type);
         if (reader == null) throw new EventCodecException(type, revision, "unknown event type", null);
         int current = StoreEvent.REVISIONS.get(type);

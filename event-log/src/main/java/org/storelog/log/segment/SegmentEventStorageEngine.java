@@ -108,6 +108,23 @@ public final class SegmentEventStorageEngine implements EventStorageEngine, LogB
                 new LoggedEvent(seq, ts, batchId, codec.decode(type, revision, buf, off, len)));
     }
 
+    /** Encodes the batch's payloads in parallel, then appends it as one batch. */
+    @Override public long appendDirect(String batchId, long timestamp, List<StoreEvent> batch) {
+        if (batch.isEmpty()) throw new IllegalArgumentException("empty batch");
+        SegmentLog.Pending[] pending = new SegmentLog.Pending[batch.size()];
+        java.util.stream.IntStream.range(0, pending.length).parallel().forEach(i -> {
+            StoreEvent e = batch.get(i);
+            String type = e.typeName();
+            pending[i] = new SegmentLog.Pending(timestamp, type, codec.revision(type), codec.encode(e));
+        });
+        return log.append(batchId, java.util.Arrays.asList(pending));
+    }
+
+    /** Reads and checks records on one thread, decodes them on as many threads as there are cores. */
+    @Override public Stream<LoggedEvent> readBulk(long fromSeq) {
+        return DecodingPipeline.stream(log, fromSeq, codec, Runtime.getRuntime().availableProcessors());
+    }
+
     @Override public EventStorageEngine engine() { return this; }
     @Override public long lastAppendedFirstSequence() { return lastFirst.get(); }
     @Override public long lastSequence() { return log.lastSequence(); }
