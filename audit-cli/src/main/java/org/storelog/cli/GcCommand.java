@@ -44,7 +44,7 @@ final class GcCommand implements Callable<Integer> {
             if (dryRun) {
                 Collector.DeadSet d = Collector.deadSet(store.view(), keep.keepDerivations(), keep.keepOutputs());
                 d.print(System.out);
-                System.err.println(d.order().length + " dead paths, " + d.bytes() + " bytes would be freed");
+                System.err.println(d.ids().length + " dead paths, " + d.bytes() + " bytes would be freed");
             } else {
                 Collector.SweepResult r = Collector.sweep(store, keep.keepDerivations(), keep.keepOutputs(), maxFreed, false);
                 if (!r.closedSweeps().isEmpty())

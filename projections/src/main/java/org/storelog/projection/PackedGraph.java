@@ -104,10 +104,26 @@ public final class PackedGraph {
         return new String(names, nameStart[node], nameStart[node + 1] - nameStart[node], StandardCharsets.UTF_8);
     }
 
-    /** Writes a node's path (UTF-8) followed by {@code terminator} to {@code out}: printing without a String. */
-    public void writePath(int node, int terminator, OutputStream out) throws IOException {
-        out.write(names, nameStart[node], nameStart[node + 1] - nameStart[node]);
-        out.write(terminator);
+    /**
+     * Writes the paths of {@code nodes}, one per line, through one buffer and without a String
+     * per path (tens of thousands of lines for a dead set or a closure).
+     */
+    public void writeLines(int[] nodes, OutputStream out) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        int at = 0;
+        for (int v : nodes) {
+            int from = nameStart[v], len = nameStart[v + 1] - from;
+            if (at + len + 1 > buf.length) {
+                out.write(buf, 0, at);
+                at = 0;
+                if (len + 1 > buf.length) buf = new byte[len + 1];
+            }
+            System.arraycopy(names, from, buf, at, len);
+            at += len;
+            buf[at++] = '\n';
+        }
+        out.write(buf, 0, at);
+        out.flush();
     }
 
     /** The node of a valid path, or -1 (binary search over the names). */
@@ -126,6 +142,9 @@ public final class PackedGraph {
     }
 
     public long narSize(int node) { return narSize[node]; }
+
+    /** NAR sizes by node. */
+    public long[] narSizes() { return narSize; }
 
     /** Recorded deriver of a node when it is a valid path, else -1. */
     public int deriver(int node) { return deriver[node]; }
@@ -192,18 +211,37 @@ public final class PackedGraph {
                 stack[sp++] = w;
             }
         }
-        // Members in node order are in path order: rank = position after sorting node numbers.
+        // Nix's order (ClosureOrder): depth-first over the members in path order, which is node
+        // order; children are the references inside the set, ascending, self excluded; post-order.
         int[] byRank = Arrays.copyOf(members, count);
         Arrays.sort(byRank);
-        for (int r = 0; r < count; r++) local[byRank[r]] = r + 1;
-        int[] order = ClosureOrder.nixOrder(count, r -> {
-            int v = byRank[r];
-            int[] c = new int[refStart[v + 1] - refStart[v]];
-            int k = 0;
-            for (int x = refStart[v]; x < refStart[v + 1]; x++) if (local[refs[x]] != 0) c[k++] = local[refs[x]] - 1;
-            return k == c.length ? c : Arrays.copyOf(c, k); // rows are ascending by node, hence by rank
-        });
-        for (int i = 0; i < count; i++) order[i] = byRank[order[i]];
+        boolean[] visited = new boolean[n];
+        int[] order = new int[count];
+        int written = 0;
+        int[] nodeStack = new int[count], posStack = new int[count];
+        for (int root : byRank) {
+            if (visited[root]) continue;
+            visited[root] = true;
+            int depth = 0;
+            nodeStack[0] = root;
+            posStack[0] = refStart[root];
+            while (depth >= 0) {
+                int v = nodeStack[depth];
+                int next = -1;
+                while (posStack[depth] < refStart[v + 1]) {
+                    int c = refs[posStack[depth]++];
+                    if (c != v && local[c] != 0 && !visited[c]) { next = c; break; }
+                }
+                if (next >= 0) {
+                    visited[next] = true;
+                    nodeStack[++depth] = next;
+                    posStack[depth] = refStart[next];
+                } else {
+                    order[written++] = v;
+                    depth--;
+                }
+            }
+        }
         return order;
     }
 

@@ -36,24 +36,21 @@ public final class Collector {
 
     private Collector() {}
 
-    /** The dead paths of a graph, referrers first ({@code order} holds graph ids), and their total NAR size. */
-    public record DeadSet(StoreGraph graph, int[] order, long bytes) {
-        /** Prints the dead paths one per line, as {@code nix-store --gc --print-dead} does (its order differs). */
-        public void print(java.io.OutputStream out) throws java.io.IOException {
-            java.io.BufferedOutputStream buf = new java.io.BufferedOutputStream(out, 1 << 16);
-            for (int id : order) graph.writePath(id, buf);
-            buf.flush();
-        }
+    /** The dead paths of a graph in path order ({@code ids} are graph ids) and their total NAR size. */
+    public record DeadSet(StoreGraph graph, int[] ids, long bytes) {
+        /** Prints the dead paths one per line, as {@code nix-store --gc --print-dead} does (in path order). */
+        public void print(java.io.OutputStream out) throws java.io.IOException { graph.writeLines(ids, out); }
     }
 
-    /** The dead set of a view without building a string per path (for dry runs of large stores). */
+    /** The dead set of a view, without a string per path (for dry runs of large stores). */
     public static DeadSet deadSet(StoreView view, boolean keepDerivations, boolean keepOutputs) {
         StoreGraph g = StoreGraph.of(view);
         Liveness l = new Liveness(g, keepDerivations, keepOutputs);
-        int[] order = l.deletionOrder(l.dead(l.rootIds(view.roots().values())));
+        BitSet dead = l.dead(l.rootIds(view.roots().values()));
+        int[] ids = dead.stream().toArray();
         long bytes = 0;
-        for (int id : order) bytes += g.narSize(id);
-        return new DeadSet(g, order, bytes);
+        for (int id : ids) bytes += g.narSize(id);
+        return new DeadSet(g, ids, bytes);
     }
 
     /** Dead paths of the current view, referrers first. */

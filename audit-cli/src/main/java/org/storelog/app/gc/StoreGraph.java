@@ -26,8 +26,7 @@ public final class StoreGraph {
     private StoreGraph(PackedGraph packed) {
         this.packed = packed;
         int n = packed.size();
-        narSize = new long[n];
-        for (int i = 0; i < n; i++) narSize[i] = packed.narSize(i);
+        narSize = packed.narSizes();
         refStart = packed.refStart();
         refs = packed.refs();
         outStart = packed.outStart();
@@ -50,8 +49,8 @@ public final class StoreGraph {
     /** Id of a valid path, or -1. */
     public int id(String path) { return packed.node(path); }
 
-    /** Writes a path and a newline without building a String. */
-    public void writePath(int id, OutputStream out) throws IOException { packed.writePath(id, '\n', out); }
+    /** Writes the paths of {@code ids}, one per line, without building Strings. */
+    public void writeLines(int[] ids, OutputStream out) throws IOException { packed.writeLines(ids, out); }
 
     int[] referencesOf(int id) { return Arrays.copyOfRange(refs, refStart[id], refStart[id + 1]); }
 }
