@@ -81,19 +81,23 @@ for r in $(seq "$RUNS"); do
   t0=$(now); audit gc impact --json > "$work/impact.json"; t1=$(now)
   impt+=("$(secs "$t0" "$t1")")
 done
-same=$(cmp -s <(sort "$work/nix-dead.txt") <(sort "$work/our-dead.txt") && echo yes || echo NO)
-samec=$(cmp -s <(sort "$work/nix-closure.txt") <(sort "$work/our-closure.txt") && echo yes || echo NO)
-nm=$(printf '%s\n' "${nixt[@]}" | median); om=$(printf '%s\n' "${ourt[@]}" | median); im=$(printf '%s\n' "${impt[@]}" | median)
-ncm=$(printf '%s\n' "${nixc[@]}" | median); ocm=$(printf '%s\n' "${ourc[@]}" | median)
+nixrun() { [ "$NIX_RUNS" -gt 0 ]; }
+cmpset() { nixrun && { cmp -s <(sort "$1") <(sort "$2") && echo yes || echo NO; } || echo "not compared: NIX_RUNS=0"; }
+ratio() { nixrun && echo "ratio $(echo "scale=1; $1 / $2" | bc)x" || true; }
+same=$(cmpset "$work/nix-dead.txt" "$work/our-dead.txt")
+samec=$(cmpset "$work/nix-closure.txt" "$work/our-closure.txt")
+om=$(printf '%s\n' "${ourt[@]}" | median); im=$(printf '%s\n' "${impt[@]}" | median); ocm=$(printf '%s\n' "${ourc[@]}" | median)
+nm=-; ncm=-
+if nixrun; then nm=$(printf '%s\n' "${nixt[@]}" | median); ncm=$(printf '%s\n' "${nixc[@]}" | median); fi
 echo "# bench/gc.sh $N $RUNS $XMX   ($(date -u '+%Y-%m-%d %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores)"
 echo "paths=$N roots=$(wc -l < "$work/roots.txt") runs=$RUNS nix-runs=$NIX_RUNS heap=$XMX (whole commands, JVM start included)"
 echo "audit init --attach-nix (imports db.sqlite): ${initt}s"
 echo "dead paths: $(wc -l < "$work/our-dead.txt") (equal to Nix's: $same)"
-echo "nix-store --gc --print-dead                median ${nm}s (runs: ${nixt[*]})"
-echo "audit gc --dry-run                         median ${om}s (runs: ${ourt[*]})   ratio $(echo "scale=1; $nm / $om" | bc)x"
-echo "audit gc --dry-run, first run (no graph cache): ${cold}s   ratio $(echo "scale=1; $nm / $cold" | bc)x"
+echo "nix-store --gc --print-dead                median ${nm}s (runs: ${nixt[*]:-})"
+echo "audit gc --dry-run                         median ${om}s (runs: ${ourt[*]})   $(ratio "$nm" "$om")"
+echo "audit gc --dry-run, first run (no graph cache): ${cold}s   $(ratio "$nm" "$cold")"
 echo "audit gc impact --json (exclusive sizes, all roots) median ${im}s (runs: ${impt[*]})"
 echo "referrers-closure of $target: $(wc -l < "$work/our-closure.txt") paths (equal to Nix's: $samec)"
-echo "nix-store -q --referrers-closure           median ${ncm}s (runs: ${nixc[*]})"
-echo "audit query referrers-closure              median ${ocm}s (runs: ${ourc[*]})   ratio $(echo "scale=1; $ncm / $ocm" | bc)x"
+echo "nix-store -q --referrers-closure           median ${ncm}s (runs: ${nixc[*]:-})"
+echo "audit query referrers-closure              median ${ocm}s (runs: ${ourc[*]})   $(ratio "$ncm" "$ocm")"
 echo "work dir: $work"
