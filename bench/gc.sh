@@ -64,6 +64,7 @@ nixroot=$work/nix
 target=$(cat "$work/target")
 initt=$(cat "$work/init-time")
 
+audit query valid "$target" > /dev/null # the launcher's first run after a build makes its start-up cache
 rm -f "$work/state/projections/graph.cache"
 t0=$(now); audit gc --dry-run > "$work/our-dead.txt" 2>/dev/null; t1=$(now); cold=$(secs "$t0" "$t1")
 nixt=(); ourt=(); impt=(); nixc=(); ourc=()
