@@ -38,14 +38,15 @@ final class GcCommand implements Callable<Integer> {
             description = "Stop once this many bytes (NAR size) are freed.") long maxFreed;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         try (Store store = Store.open(audit.state(), !dryRun)) {
             if (!dryRun) store.requireStandalone("deleting store paths ('audit gc'; use --dry-run or 'audit gc impact')");
-            Collector.SweepResult r = Collector.sweep(store, keep.keepDerivations(), keep.keepOutputs(), maxFreed, dryRun);
             if (dryRun) {
-                r.dead().forEach(System.out::println);
-                System.err.println(r.dead().size() + " dead paths, " + r.deadBytes() + " bytes would be freed");
+                Collector.DeadSet d = Collector.deadSet(store.view(), keep.keepDerivations(), keep.keepOutputs());
+                d.print(System.out);
+                System.err.println(d.ids().length + " dead paths, " + d.bytes() + " bytes would be freed");
             } else {
+                Collector.SweepResult r = Collector.sweep(store, keep.keepDerivations(), keep.keepOutputs(), maxFreed, false);
                 if (!r.closedSweeps().isEmpty())
                     System.err.println("recorded the end of " + r.closedSweeps().size() + " interrupted sweep(s)");
                 System.err.println("sweep " + r.sweepId() + ": deleted " + r.deletedCount() + " of " + r.dead().size()

@@ -12,6 +12,7 @@ import org.storelog.app.StoreException;
 import org.storelog.domain.event.LoggedEvent;
 import org.storelog.domain.hash.Hash;
 import org.storelog.projection.InMemoryStoreView;
+import org.storelog.projection.PackedGraph;
 import org.storelog.projection.RegisteredPath;
 import org.storelog.projection.StoreView;
 import picocli.CommandLine.Command;
@@ -74,6 +75,21 @@ final class QueryCommand implements Callable<Integer> {
         if (k != Kind.outputs)
             for (String p : paths)
                 if (!view.isValid(p)) throw new StoreException(1, "path '" + p + "' is not valid");
+        if (k == Kind.referrers_closure && !json && asOf == null) {
+            // Large closures (most of the store): walk the packed graph and print its names, no String per path.
+            PackedGraph g = view.graph();
+            int[] start = new int[paths.size()];
+            boolean all = true;
+            for (int i = 0; i < start.length; i++) all &= (start[i] = g.node(paths.get(i))) >= 0;
+            if (all) {
+                try {
+                    g.writeLines(g.closureInNixOrder(start, false), System.out);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return 0;
+            }
+        }
         List<String> out = switch (k) {
             case references -> union(paths, view::references);
             case referrers -> union(paths, view::referrers);

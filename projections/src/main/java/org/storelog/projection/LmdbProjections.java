@@ -79,6 +79,9 @@ public final class LmdbProjections implements StoreProjection {
     /** Write side only: path → id of committed paths (cleared whenever a write txn aborts). */
     private final Map<String, Long> idCache = new HashMap<>();
     private long mapSize;
+    /** The env directory (where {@link GraphScan} keeps its cache); null when unknown. */
+    private Path dir;
+    private PackedGraph lastGraph; // the graph of the last graph() call, reused while current
 
     private LmdbProjections(Env<ByteBuffer> env, boolean readOnly, long mapSize) {
         this.env = env;
@@ -116,7 +119,9 @@ public final class LmdbProjections implements StoreProjection {
                 long size = Math.max(initialMapSize, env.info().mapSize);
                 while (true) {
                     try {
-                        return new LmdbProjections(env, false, size);
+                        LmdbProjections p = new LmdbProjections(env, false, size);
+                        p.dir = dir;
+                        return p;
                     } catch (Env.MapFullException full) { // creating the DBIs did not fit: grow as writes do
                         size *= 2;
                         env.setMapSize(size);
@@ -138,7 +143,9 @@ public final class LmdbProjections implements StoreProjection {
         try {
             Env<ByteBuffer> env = Env.create().setMaxDbs(16).open(dir.toFile(), EnvFlags.MDB_RDONLY_ENV);
             try {
-                return new LmdbProjections(env, true, env.info().mapSize);
+                LmdbProjections p = new LmdbProjections(env, true, env.info().mapSize);
+                p.dir = dir;
+                return p;
             } catch (RuntimeException e) {
                 env.close();
                 throw e;
@@ -401,8 +408,13 @@ public final class LmdbProjections implements StoreProjection {
 
     @Override
     public synchronized List<String> referrersClosure(Collection<String> paths) {
-        return closureInOrder(paths, referrers);
+        List<String> bulk = graph().closure(paths, false); // null when a start path is not valid
+        return bulk != null ? bulk : closureInOrder(paths, referrers);
     }
+
+    /** The whole graph in one read transaction ({@link GraphScan}), from its cache file when current. */
+    @Override
+    public synchronized PackedGraph graph() { return lastGraph = read(txn -> GraphScan.load(this, txn, dir, lastGraph)); }
 
     /**
      * Closure over ids with one cursor, then names, then Nix's order computed on ranks (position of

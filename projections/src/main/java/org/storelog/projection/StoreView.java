@@ -81,4 +81,11 @@ public interface StoreView {
 
     /** The last {@code RebuildCompared} of a derivation. */
     Optional<CheckResult> lastCheck(String drvPath);
+
+    /**
+     * Every valid path with its references, NAR size, deriver and declared outputs as int arrays.
+     * By default built from the per-path questions above; backends with a bulk read override it
+     * and must answer the same graph ({@code StoreViewContract}).
+     */
+    default PackedGraph graph() { return PackedGraph.of(this); }
 }

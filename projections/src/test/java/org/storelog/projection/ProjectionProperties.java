@@ -76,6 +76,32 @@ class ProjectionProperties {
         }
     }
 
+    /**
+     * The bulk graph of LMDB (scanned, then read back from its cache file by a read-only reader)
+     * equals the graph built path by path from the in-memory fold, after every batch.
+     */
+    @Property(tries = 150)
+    void bulkGraphEqualsPerPathView(@ForAll("logs") List<StoreEvent> ops, @ForAll("cuts") List<Integer> cuts) {
+        List<LoggedEvent> events = logged(ops);
+        Path dir = tempDir();
+        InMemoryStoreView model = new InMemoryStoreView();
+        for (List<LoggedEvent> batch : batches(events, cuts)) {
+            try (LmdbProjections lmdb = LmdbProjections.open(dir)) {
+                lmdb.apply(batch);
+                model.apply(batch);
+                List<String> expected = Graphs.describe(PackedGraph.of(model));
+                assertEquals(expected, Graphs.describe(model.graph()));
+                assertEquals(expected, Graphs.describe(lmdb.graph()), "scanned");
+                assertEquals(expected, Graphs.describe(PackedGraph.of(lmdb)), "per path from LMDB");
+                for (String p : UNIVERSE)
+                    if (model.isValid(p)) assertEquals(model.referrersClosure(List.of(p)), lmdb.referrersClosure(List.of(p)));
+            }
+            try (LmdbProjections ro = LmdbProjections.openReadOnly(dir)) {
+                assertEquals(Graphs.describe(PackedGraph.of(model)), Graphs.describe(ro.graph()), "from the cache file");
+            }
+        }
+    }
+
     static List<LoggedEvent> logged(List<StoreEvent> ops) {
         List<LoggedEvent> out = new ArrayList<>();
         for (int i = 0; i < ops.size(); i++) out.add(new LoggedEvent(i, 1_000 + i, "b" + i, ops.get(i)));

@@ -236,6 +236,50 @@ abstract class StoreViewContract {
         assertEquals(ClosureOrderTest.expectedNixOrder(Set.of(A, B, C, D, E), view::references), rc);
     }
 
+    /**
+     * The bulk graph: valid paths in path order, references without the dangling one (towards a
+     * deleted path), referrers as their inverse, sizes, the recorded deriver only when valid, and
+     * valid declared outputs only; it follows later events and survives a reopen.
+     */
+    @Test
+    void graph_holdsValidPathsEdgesSizesDeriversAndOutputs() throws Exception {
+        assertEquals(List.of("dangling=0"), Graphs.describe(view.graph()));
+        log.register(A);
+        log.register(B, A, B);
+        log.registerFull(DRV, null, null, List.of(), Origin.ADDED, A);
+        log.registerFull(OUT, DRV, null, List.of(), Origin.BUILT, B);
+        log.registerFull(DEV, path("gone.drv"), null, List.of(), Origin.BUILT);
+        log.outputs(DRV, Map.of("out", OUT, "dev", DEV, "doc", path("never-built")));
+        log.register(C, A);
+        log.register(D, C);
+        log.delete(C);
+        applyAll();
+        PackedGraph g = view.graph();
+        assertEquals(Graphs.describe(PackedGraph.of(view)), Graphs.describe(g));
+        List<String> valid = List.of(A, B, D, DRV, OUT, DEV).stream().sorted().toList();
+        for (int v = 0; v < g.size(); v++) assertEquals(valid.get(v), g.path(v));
+        assertEquals(-1, g.node(C));
+        assertEquals(1, g.danglingEdges(), "D's reference to the deleted C");
+        assertEquals(g.node(DRV), g.deriver(g.node(OUT)));
+        assertEquals(-1, g.deriver(g.node(DEV)), "a deriver that is not valid");
+        assertEquals(4242, g.narSize(g.node(OUT)));
+        assertEquals(List.of(g.node(A), g.node(B)).stream().sorted().toList(), rowOf(g.refStart(), g.refs(), g.node(B)));
+        assertEquals(List.of(g.node(DEV), g.node(OUT)).stream().sorted().toList(), rowOf(g.outStart(), g.outs(), g.node(DRV)));
+        log.delete(B);
+        log.register(E, D);
+        applyAll();
+        assertEquals(Graphs.describe(PackedGraph.of(view)), Graphs.describe(view.graph()), "after more events");
+        List<String> before = Graphs.describe(view.graph());
+        view = reopen(view);
+        assertEquals(before, Graphs.describe(view.graph()), "after reopening");
+    }
+
+    private static List<Integer> rowOf(int[] start, int[] edges, int v) {
+        List<Integer> r = new java.util.ArrayList<>();
+        for (int e = start[v]; e < start[v + 1]; e++) r.add(edges[e]);
+        return r;
+    }
+
     @Test
     void eventsAtOrBelowLastApplied_areIgnored() {
         log.register(A);

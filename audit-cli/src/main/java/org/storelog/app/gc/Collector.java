@@ -15,6 +15,7 @@ import org.storelog.app.Store;
 import org.storelog.app.StoreException;
 import org.storelog.domain.event.LoggedEvent;
 import org.storelog.domain.event.StoreEvent;
+import org.storelog.projection.StoreView;
 import org.storelog.sandbox.OutputCanonicalizer;
 
 /**
@@ -34,6 +35,23 @@ public final class Collector {
                               long freedBytes, boolean complete, int leftoversRemoved, List<String> closedSweeps) {}
 
     private Collector() {}
+
+    /** The dead paths of a graph in path order ({@code ids} are graph ids) and their total NAR size. */
+    public record DeadSet(StoreGraph graph, int[] ids, long bytes) {
+        /** Prints the dead paths one per line, as {@code nix-store --gc --print-dead} does (in path order). */
+        public void print(java.io.OutputStream out) throws java.io.IOException { graph.writeLines(ids, out); }
+    }
+
+    /** The dead set of a view, without a string per path (for dry runs of large stores). */
+    public static DeadSet deadSet(StoreView view, boolean keepDerivations, boolean keepOutputs) {
+        StoreGraph g = StoreGraph.of(view);
+        Liveness l = new Liveness(g, keepDerivations, keepOutputs);
+        BitSet dead = l.dead(l.rootIds(view.roots().values()));
+        int[] ids = dead.stream().toArray();
+        long bytes = 0;
+        for (int id : ids) bytes += g.narSize(id);
+        return new DeadSet(g, ids, bytes);
+    }
 
     /** Dead paths of the current view, referrers first. */
     public static List<String> deadPaths(Store store, boolean keepDerivations, boolean keepOutputs) {
