@@ -35,8 +35,9 @@ final class LmdbBulkFold {
     private final HashMap<String, Integer> ids = new HashMap<>();
     private final ArrayList<String> names = new ArrayList<>();
     /** Indexed by id - firstId: encoded {@link LmdbCodec.Info} (null = not valid), sorted unique references. */
-    private byte[][] info = new byte[1024][];
-    private int[][] refs = new int[1024][];
+    /** Sized to {@code storelog.projection.bulkInitialCapacity} paths (default 1024; tests make it tiny), doubled as paths are interned. */
+    private byte[][] info;
+    private int[][] refs;
     /** (id, sequence) pairs of the history DBI, in fold order (so ascending sequence per id). */
     private int[] histIds = new int[1024];
     private long[] histSeqs = new long[1024];
@@ -55,6 +56,9 @@ final class LmdbBulkFold {
         if (nextId > Integer.MAX_VALUE) throw new ProjectionException("path id beyond 2^31", -1);
         this.firstId = (int) nextId;
         this.lastApplied = lastApplied;
+        int capacity = Math.max(1, Integer.getInteger("storelog.projection.bulkInitialCapacity", 1024));
+        info = new byte[capacity][];
+        refs = new int[capacity][];
     }
 
     long lastApplied() { return lastApplied; }
@@ -80,7 +84,9 @@ final class LmdbBulkFold {
                 new LmdbCodec.Info(r.narHash(), r.narSize(), r.deriver(), r.registrationTime(), r.origin(), r.ca(),
                         List.copyOf(new LinkedHashSet<>(r.signatures()))).write(scratch.clear());
                 info[id - firstId] = bytes(scratch);
-                refs[id - firstId] = references(r.references());
+                // references() may intern new paths and so replace the refs array: index it only after
+                int[] to = references(r.references());
+                refs[id - firstId] = to;
             }
             case PathDeleted d -> {
                 int at = intern(d.path()) - firstId;
@@ -92,7 +98,10 @@ final class LmdbBulkFold {
             }
             case ReferenceAdded r -> {
                 int at = intern(r.path()) - firstId;
-                if (info[at] != null) refs[at] = withRef(refs[at], intern(r.reference()));
+                if (info[at] != null) {
+                    int to = intern(r.reference()); // may replace the refs array
+                    refs[at] = withRef(refs[at], to);
+                }
             }
             case SignatureAdded s -> {
                 int at = intern(s.path()) - firstId;
