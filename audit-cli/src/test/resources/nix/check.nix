@@ -12,24 +12,9 @@ let
   sh = script: { builder = "${busybox}/busybox"; args = [ "sh" "-ec" script ]; PATH = "${busybox}"; system = builtins.currentSystem; };
   mk = name: script: derivation ({ inherit name; } // sh script);
 in rec {
-  # --- deterministic
-  single = mk "single" ''echo one file > $out'';
-  tree = mk "tree" ''
-    busybox mkdir -p $out/bin $out/empty-dir $out/a/b
-    printf '#!/bin/sh\necho x\n' > $out/bin/run; busybox chmod 755 $out/bin/run
-    busybox touch $out/empty-file
-    echo data > $out/a/b/c
-    busybox ln -s a/b/c $out/link; busybox ln -s /nonexistent $out/dangling'';
-  leaf = mk "leaf" ''echo leaf > $out'';
-  runtimeRef = mk "runtime-ref" ''busybox mkdir $out; echo ${leaf} > $out/ref'';
-  selfRef = mk "self-ref" ''busybox mkdir $out; echo $out > $out/me'';
-  multi = derivation ({ name = "multi"; outputs = [ "out" "dev" "lib" ]; } // sh ''
-    busybox mkdir -p $out $dev $lib; echo $lib > $out/uses-lib; echo $out > $dev/uses-out; echo lib > $lib/l'');
-  fixedFlat = derivation ({ name = "fixed-flat"; outputHashMode = "flat"; outputHashAlgo = "sha256"; outputHash = flatHash; }
-    // sh ''echo fixed > $out'');
-  fixedRec = derivation ({ name = "fixed-rec"; outputHashMode = "recursive"; outputHashAlgo = "sha256"; outputHash = recHash; }
-    // sh ''echo fixed > $out'');
-  manyFiles = mk "many-files" ''busybox mkdir $out; i=0; while [ $i -lt 2000 ]; do echo $i > $out/f$i; i=$((i+1)); done'';
+  # --- deterministic: the derivations BuildInteropTest builds (build.nix), and a large output
+  inherit (import ./build.nix { inherit flatHash recHash; })
+    single tree leaf runtimeRef selfRef multi fixedFlat fixedRec manyFiles;
   large = mk "large" ''busybox dd if=/dev/zero bs=1048576 count=8 2>/dev/null | busybox tr '\0' 'x' > $out'';
 
   # --- non-deterministic

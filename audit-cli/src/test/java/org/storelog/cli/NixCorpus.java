@@ -25,8 +25,10 @@ final class NixCorpus {
     NixCorpus(Path tmp) throws IOException {
         this.root = tmp.resolve("nixroot");
         this.nixFile = tmp.resolve("check.nix");
-        try (var in = NixCorpus.class.getResourceAsStream("/nix/check.nix")) {
-            Files.write(nixFile, in.readAllBytes());
+        for (String f : new String[] {"check.nix", "build.nix"}) { // check.nix imports build.nix
+            try (var in = NixCorpus.class.getResourceAsStream("/nix/" + f)) {
+                Files.write(tmp.resolve(f), in.readAllBytes());
+            }
         }
         Path fixed = Files.writeString(tmp.resolve("fixed"), "fixed\n");
         flatHash = ok("nix-hash", "--flat", "--type", "sha256", "--base32", fixed.toString());
