@@ -81,11 +81,11 @@ public final class Train {
             {"--state", state, "init", "--store-dir", "/nix/store", "--root", dir.resolve("root").toString()},
             {"--state", state, "add", src.toString()},
         });
-        String bb = newest(store, "-busybox-static");
+        String bb = storePathEndingWith(store, "-busybox-static");
         if (bb == null) return;
         runAll(new String[][] {{"--state", state, "drv", "create", "--name", "train", "--builder", bb + "/busybox",
                 "--arg", "sh", "--arg", "-c", "--arg", "echo trained > $out"}});
-        String drv = newest(store, "-train.drv");
+        String drv = storePathEndingWith(store, "-train.drv");
         if (drv == null) return;
         runAll(new String[][] {
             {"--state", state, "build", drv},
@@ -94,7 +94,7 @@ public final class Train {
         });
     }
 
-    private static String newest(Path store, String suffix) throws IOException {
+    private static String storePathEndingWith(Path store, String suffix) throws IOException {
         try (var s = Files.list(store)) {
             return s.map(x -> x.getFileName().toString()).filter(n -> n.endsWith(suffix)).findFirst()
                     .map(n -> "/nix/store/" + n).orElse(null);

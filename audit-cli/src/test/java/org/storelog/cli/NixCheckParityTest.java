@@ -40,10 +40,7 @@ class NixCheckParityTest {
 
     @Test
     void rebuildCheckWithVaryNone_givesNixBuildChecksVerdict_forEveryDerivationOfTheCorpus() throws Exception {
-        ExternalTools.require("nix-build");
-        ExternalTools.require("nix-instantiate");
-        ExternalTools.require("bwrap");
-        ExternalTools.require("/usr/bin/busybox");
+        requireTools();
         NixCorpus nix = new NixCorpus(tmp);
         Map<String, String> drvs = nix.instantiate(new ArrayList<>(CORPUS.keySet()));
         List<String> toBuild = new ArrayList<>();
@@ -143,10 +140,7 @@ class NixCheckParityTest {
      */
     @Test
     void rebuildCheckWithVaryStandard_catchesWhatNixsSandboxHides_andNamesTheVariation() throws Exception {
-        ExternalTools.require("nix-build");
-        ExternalTools.require("nix-instantiate");
-        ExternalTools.require("bwrap");
-        ExternalTools.require("/usr/bin/busybox");
+        requireTools();
         Map<String, String> expected = new LinkedHashMap<>();
         expected.put("embedsBuildDir", "build-dir");
         expected.put("embedsHostname", "hostname");
@@ -179,6 +173,13 @@ class NixCheckParityTest {
             assertEquals(List.of(e.getValue()), texts(res.get("cause")), e.getKey() + ": " + res);
             assertTrue(res.get("reason").asText().contains("caused by: " + e.getValue()), res.toString());
         }
+    }
+
+    private static void requireTools() {
+        ExternalTools.require("nix-build");
+        ExternalTools.require("nix-instantiate");
+        ExternalTools.require("bwrap");
+        ExternalTools.require("/usr/bin/busybox");
     }
 
     private static JsonNode outputByPath(JsonNode result, String path) {
