@@ -213,9 +213,7 @@ final class LmdbBulkFold {
         // pathId: keys in byte order
         byte[][] keys = new byte[n][];
         for (int i = 0; i < n; i++) keys[i] = names.get(i).getBytes(StandardCharsets.UTF_8);
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        Arrays.parallelSort(order, (a, b) -> Arrays.compareUnsigned(keys[a], keys[b]));
+        int[] order = KeyOrder.sorted(keys);
         try (Cursor<ByteBuffer> c = p.pathIdDbi().openCursor(txn)) {
             for (int i : order) c.put(ka.clear().raw(keys[i]).flip(), val.clear().i64(firstId + i).flip(), PutFlags.MDB_APPEND);
         }
