@@ -28,6 +28,7 @@ public final class EventCodec {
     private final ObjectMapper mapper;
     private final Upcasters upcasters;
     private final PathRegisteredReader fastPathRegistered;
+    private final PathRegisteredWriter fastPathRegisteredWriter;
     private final int pathRegisteredRevision = StoreEvent.REVISIONS.get("PathRegistered");
 
     public EventCodec() { this(Upcasters.standard()); }
@@ -41,6 +42,7 @@ public final class EventCodec {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .build();
         this.fastPathRegistered = new PathRegisteredReader(mapper.getFactory());
+        this.fastPathRegisteredWriter = new PathRegisteredWriter(mapper.getFactory());
         for (Class<?> c : StoreEvent.class.getPermittedSubclasses()) {
             String name = c.getSimpleName();
             if (!StoreEvent.REVISIONS.containsKey(name))
@@ -58,7 +60,14 @@ public final class EventCodec {
         return r;
     }
 
+    /** The event's JSON payload; the most common event ({@code PathRegistered}) through the streaming generator. */
     public byte[] encode(StoreEvent event) {
+        if (event instanceof StoreEvent.PathRegistered r) return fastPathRegisteredWriter.write(r);
+        return encodeBound(event);
+    }
+
+    /** {@link #encode} through Jackson data binding only. */
+    byte[] encodeBound(StoreEvent event) {
         try {
             return writers.get(event.getClass()).writeValueAsBytes(event);
         } catch (JsonProcessingException e) {
