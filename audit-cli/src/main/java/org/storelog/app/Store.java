@@ -236,21 +236,90 @@ public final class Store implements AutoCloseable {
 
     /**
      * Appends several atomic batches for a bulk import ({@link EventLog#appendBulk}: encoded in
-     * parallel, not published on Axon's bus), then makes them visible with one catch-up of the
-     * projection (a bulk fold when it holds no path yet). {@code appended} sees each batch once it
-     * is durable. A crash between the two leaves the projection behind the log: the next open
-     * catches it up.
+     * parallel, not published on Axon's bus) and folds them into the projection (a bulk fold when
+     * it holds no path yet) on a second thread while the next batches are encoded and written: the
+     * fold only ever sees batches that are durable, so the projection is never ahead of the log.
+     * {@code appended} sees each batch once it is durable. If an append fails, the batches before
+     * it are folded and the failure propagates; a fold failure propagates after the appends. A
+     * crash leaves the projection behind the log: the next open catches it up.
      */
     public List<LoggedEvent> commitAll(List<List<StoreEvent>> batches, java.util.function.Consumer<List<LoggedEvent>> appended) {
         if (!write) throw new IllegalStateException("store opened read-only");
-        List<LoggedEvent> all = new java.util.ArrayList<>();
-        for (List<StoreEvent> batch : batches) {
-            List<LoggedEvent> logged = log().appendBulk(batch);
-            all.addAll(logged);
-            appended.accept(logged);
+        List<LoggedEvent> all = new ArrayList<>();
+        java.util.concurrent.LinkedBlockingQueue<List<LoggedEvent>> durable = new java.util.concurrent.LinkedBlockingQueue<>();
+        List<LoggedEvent> end = new ArrayList<>(0); // identity marks the end
+        CompletableFuture<Long> folding = new CompletableFuture<>();
+        Thread folder = Thread.ofPlatform().name("store-fold").start(() -> {
+            try {
+                folding.complete(projection.catchUp(new QueuedEvents(durable, end)));
+            } catch (Throwable t) {
+                folding.completeExceptionally(t);
+            }
+        });
+        RuntimeException failure = null;
+        try {
+            for (List<StoreEvent> batch : batches) {
+                List<LoggedEvent> logged = log().appendBulk(batch);
+                all.addAll(logged);
+                durable.add(logged);
+                appended.accept(logged);
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+        } finally {
+            durable.add(end);
         }
-        projection.catchUp(all.iterator());
+        try {
+            folding.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof Error err) throw err;
+            RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            if (failure == null) throw cause;
+            failure.addSuppressed(cause);
+        } finally {
+            try {
+                folder.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failure != null) throw failure;
         return all;
+    }
+
+    /** The events of the batches put in a queue, until the {@code end} list (by identity). */
+    private static final class QueuedEvents implements Iterator<LoggedEvent> {
+        private final java.util.concurrent.BlockingQueue<List<LoggedEvent>> queue;
+        private final List<LoggedEvent> end;
+        private Iterator<LoggedEvent> current = java.util.Collections.emptyIterator();
+        private boolean ended;
+
+        QueuedEvents(java.util.concurrent.BlockingQueue<List<LoggedEvent>> queue, List<LoggedEvent> end) {
+            this.queue = queue;
+            this.end = end;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (!current.hasNext() && !ended) {
+                List<LoggedEvent> next;
+                try {
+                    next = queue.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for appended events", e);
+                }
+                if (next == end) ended = true;
+                else current = next.iterator();
+            }
+            return current.hasNext();
+        }
+
+        @Override
+        public LoggedEvent next() {
+            if (!hasNext()) throw new java.util.NoSuchElementException();
+            return current.next();
+        }
     }
 
     public Path state() { return state; }

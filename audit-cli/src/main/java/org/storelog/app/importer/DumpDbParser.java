@@ -61,7 +61,9 @@ public final class DumpDbParser {
                 long n = number(required("reference count"), "reference count");
                 List<String> refs = new ArrayList<>((int) Math.min(n, 1024));
                 for (long i = 0; i < n; i++) {
-                    String ref = required("reference " + (i + 1) + " of " + n);
+                    String ref = nextLine();
+                    if (ref == null) throw new StoreDatabaseException(file, lineNo + 1,
+                            "unexpected end of input; expected reference " + (i + 1) + " of " + n);
                     // A path listed before was checked then; sharing its String makes later lookups cheap.
                     ImportedPath listed = paths.get(ref);
                     if (listed != null) {
