@@ -81,8 +81,9 @@ final class LmdbBulkFold {
         switch (le.event()) {
             case PathRegistered r -> {
                 int id = intern(r.path());
-                new LmdbCodec.Info(r.narHash(), r.narSize(), r.deriver(), r.registrationTime(), r.origin(), r.ca(),
-                        List.copyOf(new LinkedHashSet<>(r.signatures()))).write(scratch.clear());
+                List<String> sigs = r.signatures().size() < 2 ? r.signatures() : List.copyOf(new LinkedHashSet<>(r.signatures()));
+                new LmdbCodec.Info(r.narHash(), r.narSize(), r.deriver(), r.registrationTime(), r.origin(), r.ca(), sigs)
+                        .write(scratch.clear());
                 info[id - firstId] = bytes(scratch);
                 // references() may intern new paths and so replace the refs array: index it only after
                 int[] to = references(r.references());
