@@ -32,8 +32,7 @@ final class LmdbBulkFold {
 
     private final int firstId;
     private long lastApplied;
-    private final HashMap<String, Integer> ids = new HashMap<>();
-    private final ArrayList<String> names = new ArrayList<>();
+    private final PathTable names = new PathTable();
     /** Indexed by id - firstId: encoded {@link LmdbCodec.Info} (null = not valid), sorted unique references. */
     /** Sized to {@code storelog.projection.bulkInitialCapacity} paths (default 1024; tests make it tiny), doubled as paths are interned. */
     private byte[][] info;
@@ -67,9 +66,6 @@ final class LmdbBulkFold {
     long folded() { return folded; }
 
     int nextId() { return firstId + names.size(); }
-
-    /** Path → id of every interned path (to seed the incremental fold's id cache). */
-    Map<String, Integer> ids() { return ids; }
 
     /** Folds one event (checked first, skipped when not newer than what is applied). */
     void fold(LoggedEvent le) {
@@ -138,12 +134,9 @@ final class LmdbBulkFold {
     }
 
     private int intern(String path) {
-        Integer got = ids.get(path);
-        if (got != null) return got;
-        int id = firstId + names.size();
-        if (id == Integer.MAX_VALUE) throw new ProjectionException("path id beyond 2^31", -1);
-        names.add(path);
-        ids.put(path, id);
+        int index = names.intern(path);
+        if (firstId + (long) index >= Integer.MAX_VALUE) throw new ProjectionException("path id beyond 2^31", -1);
+        int id = firstId + index;
         if (names.size() > info.length) {
             info = Arrays.copyOf(info, info.length * 2);
             refs = Arrays.copyOf(refs, refs.length * 2);
@@ -194,7 +187,7 @@ final class LmdbBulkFold {
     long estimatedBytes() {
         long total = 0;
         for (int i = 0; i < names.size(); i++) {
-            int nameLen = names.get(i).length() * 3;
+            int nameLen = names.name(i).length() * 3;
             total += 2L * (nameLen + 40); // pathId, pathName
             if (info[i] != null) total += info[i].length + 24;
             if (refs[i] != null) total += 2L * (refs[i].length * 8L + 24); // refs, referrers
@@ -213,7 +206,7 @@ final class LmdbBulkFold {
         LmdbCodec.Out ka = new LmdbCodec.Out(512), val = new LmdbCodec.Out(1 << 16);
         // pathId: keys in byte order
         byte[][] keys = new byte[n][];
-        for (int i = 0; i < n; i++) keys[i] = names.get(i).getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < n; i++) keys[i] = names.name(i).getBytes(StandardCharsets.UTF_8);
         int[] order = KeyOrder.sorted(keys);
         try (Cursor<ByteBuffer> c = p.pathIdDbi().openCursor(txn)) {
             for (int i : order) c.put(ka.clear().raw(keys[i]).flip(), val.clear().i64(firstId + i).flip(), PutFlags.MDB_APPEND);
