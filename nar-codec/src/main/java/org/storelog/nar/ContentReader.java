@@ -5,8 +5,13 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -15,8 +20,11 @@ import java.util.concurrent.Executors;
 
 /**
  * Feeds the contents of regular files, in NAR order, to the one thread that writes the NAR.
- * Runs of small files are read ahead by a small pool, in batches, with at most
- * {@link #WINDOW_BYTES} in flight. Large files going to a libcrypto-backed digest are read by
+ * Runs of small files (and files whose size the walk left unknown, see {@link FileTree}) are
+ * read ahead by a small pool, in batches, with at most {@link #WINDOW_BYTES} of known size and
+ * {@link #BATCHES_AHEAD} batches in flight. A file of unknown size is opened, {@code fstat}'ed
+ * and read in one go by a read-ahead thread; one that turns out larger than {@link #SMALL} is
+ * left to the writing thread. Large files going to a libcrypto-backed digest are read by
  * {@link PipelinedRead} on a read-ahead thread; otherwise the writing thread reads them itself
  * in {@link #CHUNK}-byte pieces (a size that stays in cache, measured faster than larger reads).
  */
@@ -26,6 +34,7 @@ final class ContentReader implements AutoCloseable {
     static final long BATCH_BYTES = 512 << 10;
     static final int BATCH_FILES = 64;
     static final int CHUNK = 256 << 10;
+    static final int BATCHES_AHEAD = 24;
 
     /** Read-ahead threads: {@code -Dstorelog.nar.readers=N}, default the number of CPUs (at least 2). */
     static final int READERS = Integer.getInteger("storelog.nar.readers",
@@ -39,7 +48,7 @@ final class ContentReader implements AutoCloseable {
 
     private final List<FileTree.Regular> files;
     /** Consecutive small files read into one reusable slab: file i is slab[ends[i-1], ends[i]). */
-    private record Batch(byte[] slab, int[] ends) {}
+    private record Batch(byte[] slab, int[] ends, long knownBytes) {}
 
     /** Batches read ahead, in NAR order. */
     private final ArrayDeque<CompletableFuture<Batch>> ahead = new ArrayDeque<>();
@@ -55,41 +64,64 @@ final class ContentReader implements AutoCloseable {
         this.files = files;
     }
 
-    /** Writes the contents of the next file (which must be {@code r}) to {@code out}. */
-    void next(FileTree.Regular r, OutputStream out) throws IOException {
+    /** True when trees can be walked without stat'ing regular files (their batches do it). */
+    static boolean statsInBatches() {
+        return POOL != null;
+    }
+
+    /** Whether {@code r}, not yet submitted, is to go through a read-ahead batch rather than being streamed. */
+    private static boolean batchable(FileTree.Regular r) {
+        return POOL != null && r.size() <= SMALL;
+    }
+
+    /**
+     * Makes the size and mode of the next file (which must be {@code r}) known, waiting for its
+     * read-ahead batch if need be; call before {@link #next}.
+     */
+    void prepare(FileTree.Regular r) throws IOException {
         if (files.get(consumed) != r) throw new IllegalStateException("files consumed out of NAR order");
-        if (r.size() > SMALL || POOL == null) {
-            stream(r, out);
-            consumed++;
-            fill();
-            return;
-        }
+        fill();
+        if (!r.readAhead()) return;
         if (batch == null || batchPos == batch.ends().length) {
-            if (batch != null) slabs.add(batch.slab());
-            fill();
+            if (batch != null) {
+                slabs.add(batch.slab());
+                bytesAhead -= batch.knownBytes();
+            }
             CompletableFuture<Batch> f = ahead.poll();
             if (f == null) throw new IllegalStateException("no read-ahead batch for " + r.path());
             batch = join(f);
             batchPos = 0;
         }
+        if (!r.known()) throw new IllegalStateException("size of " + r.path() + " not read ahead");
+    }
+
+    /** Writes the contents of the next file, prepared by {@link #prepare}, to {@code out}. */
+    void next(FileTree.Regular r, OutputStream out) throws IOException {
+        if (files.get(consumed) != r) throw new IllegalStateException("files consumed out of NAR order");
+        if (!r.readAhead()) {
+            stream(r, out);
+            consumed++;
+            fill();
+            return;
+        }
         int from = batchPos == 0 ? 0 : batch.ends()[batchPos - 1];
         int len = batch.ends()[batchPos++] - from;
-        bytesAhead -= len;
         consumed++;
-        out.write(batch.slab(), from, len);
+        if (r.deferred()) stream(r, out);
+        else out.write(batch.slab(), from, len);
         fill();
     }
 
     private void fill() {
         if (POOL == null) return;
         if (submitted < consumed) submitted = consumed;
-        while (submitted < files.size() && bytesAhead < WINDOW_BYTES) {
+        while (submitted < files.size() && bytesAhead < WINDOW_BYTES && ahead.size() < BATCHES_AHEAD) {
             int start = submitted;
             long bytes = 0;
             while (submitted < files.size() && submitted - start < BATCH_FILES && bytes < BATCH_BYTES
-                    && files.get(submitted).size() <= SMALL) {
-                bytes += files.get(submitted).size();
-                submitted++;
+                    && batchable(files.get(submitted))) {
+                bytes += Math.max(0, files.get(submitted).size());
+                files.get(submitted++).readAhead(true);
             }
             if (submitted == start) {
                 // A large file: read when its turn comes; read ahead past it only once it is consumed.
@@ -99,31 +131,74 @@ final class ContentReader implements AutoCloseable {
             }
             bytesAhead += bytes;
             List<FileTree.Regular> slice = files.subList(start, submitted);
-            int batchBytes = (int) bytes;
-            ahead.add(CompletableFuture.supplyAsync(() -> readBatch(slice, batchBytes), POOL));
+            long known = bytes;
+            ahead.add(CompletableFuture.supplyAsync(() -> readBatch(slice, known), POOL));
         }
     }
 
-    private Batch readBatch(List<FileTree.Regular> slice, int bytes) {
+    private Batch readBatch(List<FileTree.Regular> slice, long knownBytes) {
         byte[] slab = slabs.poll();
-        // One spare byte: NativeFs.read looks one byte past each file to see that it did not grow.
-        if (slab == null || slab.length < bytes + 1) slab = new byte[(int) Math.max(bytes + 1, BATCH_BYTES + SMALL + 1)];
+        // One spare byte: reads look one byte past each file to see that it did not grow.
+        if (slab == null) slab = new byte[(int) (BATCH_BYTES + SMALL + 1)];
         int[] ends = new int[slice.size()];
         int at = 0;
         ByteBuffer probe = ByteBuffer.allocate(1);
+        long[] stat = new long[1];
         try {
             for (int i = 0; i < ends.length; i++) {
                 FileTree.Regular r = slice.get(i);
-                long got = r.cpath() == null ? -1 : NativeFs.read(r.cpath(), slab, at, (int) r.size());
-                if (got < 0) readWithChannel(r, slab, at, probe);
-                else if (got != r.size()) throw changed(r);
-                at += (int) r.size();
+                int fd = r.cpath() == null ? -1 : NativeFs.open(r.cpath());
+                if (fd < 0) {
+                    statWithJdk(r);
+                    if (!r.deferred()) {
+                        slab = room(slab, at, r.size());
+                        readWithChannel(r, slab, at, probe);
+                    }
+                } else {
+                    try {
+                        int mode = NativeFs.fstat(fd, stat);
+                        if (mode < 0) {
+                            statWithJdk(r);
+                        } else {
+                            if ((mode & NativeFs.S_IFMT) != NativeFs.S_IFREG)
+                                throw new NarTreeException("changed from a regular file to another type while it was being archived", r.path());
+                            if (r.known() && r.size() != stat[0]) throw changed(r);
+                            r.stat(stat[0], (mode & 0100) != 0);
+                            if (stat[0] > SMALL) r.defer();
+                        }
+                        if (!r.deferred()) {
+                            slab = room(slab, at, r.size());
+                            long got = NativeFs.read(fd, slab, at, (int) r.size());
+                            if (got < 0) readWithChannel(r, slab, at, probe);
+                            else if (got != r.size()) throw changed(r);
+                        }
+                    } finally {
+                        NativeFs.close(fd);
+                    }
+                }
+                if (!r.deferred()) at += (int) r.size();
                 ends[i] = at;
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Batch(slab, ends);
+        return new Batch(slab, ends, knownBytes);
+    }
+
+    /** {@code slab}, or a larger copy of it, with room for {@code size} + 1 bytes at {@code at}. */
+    private static byte[] room(byte[] slab, int at, long size) {
+        long need = at + size + 1;
+        return need <= slab.length ? slab : Arrays.copyOf(slab, (int) Math.max(need, 2L * slab.length));
+    }
+
+    /** Size and mode of a file the walk did not stat, through the JDK (which reports any failure). */
+    private static void statWithJdk(FileTree.Regular r) throws IOException {
+        PosixFileAttributes a = Files.readAttributes(r.path(), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!a.isRegularFile())
+            throw new NarTreeException("changed from a regular file to another type while it was being archived", r.path());
+        if (r.known() && r.size() != a.size()) throw changed(r);
+        r.stat(a.size(), a.permissions().contains(PosixFilePermission.OWNER_EXECUTE));
+        if (a.size() > SMALL) r.defer();
     }
 
     private static void readWithChannel(FileTree.Regular r, byte[] slab, int at, ByteBuffer probe) throws IOException {

@@ -15,6 +15,11 @@ import java.util.List;
  * What {@link NarWriter} archives: a file tree read with {@code lstat}, directory entries sorted
  * bytewise by name as Nix's {@code dump} in {@code src/libutil/archive.cc} sorts them. Regular
  * files are also collected in NAR order so their contents can be read ahead.
+ *
+ * <p>With {@link NativeFs} and {@code deferStat}, an entry that {@code readdir} reports as a
+ * regular file is not stat'ed by the walk: its size and mode are left unknown for the
+ * read-ahead threads, which take them from {@code fstat} of the descriptor they read it from
+ * (so the walk is one {@code getdents} per directory, and the per-file calls run in parallel).
  */
 final class FileTree {
     sealed interface Node permits Regular, Symlink, Directory {}
@@ -27,9 +32,14 @@ final class FileTree {
         private Path path;
         private final Path parent;
         private final byte[] name;
-        private final boolean executable;
-        private final long size;
+        private boolean executable;
+        /** The size, or -1 until a read-ahead thread has stat'ed the file. */
+        private long size;
         private final byte[] cpath;
+        /** Set by a read-ahead thread that found the file too large for its batch. */
+        private boolean deferred;
+        /** Set by the writing thread when it gives the file to a read-ahead batch. */
+        private boolean readAhead;
 
         Regular(Path path, boolean executable, long size) {
             this(path, null, null, executable, size, null);
@@ -51,9 +61,29 @@ final class FileTree {
 
         boolean executable() { return executable; }
 
+        /** The size in bytes; -1 while not known (see {@link #known}). */
         long size() { return size; }
 
+        /** Whether size and mode are known (always, once the file's read-ahead batch is done). */
+        boolean known() { return size >= 0; }
+
         byte[] cpath() { return cpath; }
+
+        /** Records what {@code fstat} said, in the read-ahead thread; read after joining its batch. */
+        void stat(long size, boolean executable) {
+            this.size = size;
+            this.executable = executable;
+        }
+
+        /** True when the read-ahead thread left the contents for the writing thread to stream. */
+        boolean deferred() { return deferred; }
+
+        void defer() { deferred = true; }
+
+        /** True when the file was given to a read-ahead batch (else the writing thread streams it). */
+        boolean readAhead() { return readAhead; }
+
+        void readAhead(boolean b) { readAhead = b; }
     }
 
     record Symlink(Path path, byte[] target) implements Node {}
@@ -67,13 +97,25 @@ final class FileTree {
 
     private final long[] size = new long[1];
 
-    private FileTree(Path root) throws IOException {
+    private final boolean deferStat;
+
+    private FileTree(Path root, boolean deferStat) throws IOException {
+        this.deferStat = deferStat;
         byte[] c = NativeFs.available() ? cString(root.toString()) : null;
         this.root = c != null ? nativeNode(root, c) : node(root);
     }
 
+    /** The tree at {@code root}, with every size and mode known. */
     static FileTree scan(Path root) throws IOException {
-        return new FileTree(root);
+        return new FileTree(root, false);
+    }
+
+    /**
+     * The tree at {@code root}; when {@code deferStat}, regular files may have unknown sizes and
+     * modes (see the class comment), which the reader of their contents must fill in.
+     */
+    static FileTree scan(Path root, boolean deferStat) throws IOException {
+        return new FileTree(root, deferStat);
     }
 
     /** The bytes of an ASCII path with a NUL after them, or null for any other path. */
@@ -106,16 +148,32 @@ final class FileTree {
         }
         if (p == null) p = FsNames.child(parent, name);
         if (mode < 0 || (mode & NativeFs.S_IFMT) != NativeFs.S_IFDIR) return node(p);
-        List<byte[]> names = NativeFs.list(c);
-        if (names == null) return node(p);
-        names.sort(Arrays::compareUnsigned);
-        List<Entry> entries = new ArrayList<>(names.size());
+        return nativeDirectory(p, c);
+    }
+
+    /** Directory {@code p} (C path {@code c}), listed with {@code readdir}. */
+    private Node nativeDirectory(Path p, byte[] c) throws IOException {
+        List<NativeFs.DirEntry> listed = NativeFs.entries(c);
+        if (listed == null) return node(p);
+        listed.sort((x, y) -> Arrays.compareUnsigned(x.name(), y.name()));
+        List<Entry> entries = new ArrayList<>(listed.size());
         int dirLen = c.length - 1;
-        for (byte[] n : names) {
+        for (NativeFs.DirEntry e : listed) {
+            byte[] n = e.name();
             byte[] child = Arrays.copyOf(c, dirLen + 1 + n.length + 1);
             child[dirLen] = '/';
             System.arraycopy(n, 0, child, dirLen + 1, n.length);
-            entries.add(new Entry(n, nativeNode(null, p, n, child)));
+            Node node;
+            if (deferStat && e.type() == NativeFs.DT_REG) {
+                Regular r = new Regular(null, p, n, false, -1, child);
+                regulars.add(r);
+                node = r;
+            } else if (e.type() == NativeFs.DT_DIR) {
+                node = nativeDirectory(FsNames.child(p, n), child);
+            } else {
+                node = nativeNode(null, p, n, child);
+            }
+            entries.add(new Entry(n, node));
         }
         return new Directory(p, entries);
     }

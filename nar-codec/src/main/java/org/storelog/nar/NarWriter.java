@@ -21,7 +21,7 @@ public final class NarWriter {
 
     /** Writes the NAR serialisation of {@code root} to {@code out} (not closed, flushed). */
     public static void dump(Path root, OutputStream out) throws IOException {
-        FileTree tree = FileTree.scan(root);
+        FileTree tree = FileTree.scan(root, ContentReader.statsInBatches());
         NarWriter w = new NarWriter(out);
         try (ContentReader contents = new ContentReader(tree.regulars)) {
             out.write(NarWire.MAGIC_BYTES);
@@ -33,6 +33,7 @@ public final class NarWriter {
     private void node(FileTree.Node n, ContentReader contents) throws IOException {
         switch (n) {
             case FileTree.Regular r -> {
+                contents.prepare(r);
                 out.write(r.executable() ? NarWire.EXECUTABLE_HEAD : NarWire.REGULAR_HEAD);
                 u64(r.size());
                 contents.next(r, out);
