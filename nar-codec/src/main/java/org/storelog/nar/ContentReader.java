@@ -12,7 +12,6 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -46,12 +45,38 @@ final class ContentReader implements AutoCloseable {
                 return t;
             });
 
-    private final List<FileTree.Regular> files;
+    private final FileTree files;
     /** Consecutive small files read into one reusable slab: file i is slab[ends[i-1], ends[i]). */
     private record Batch(byte[] slab, int[] ends, long knownBytes) {}
 
+    /**
+     * A batch to read, by a read-ahead thread or by the writing thread itself when it needs the
+     * batch before any read-ahead thread has started on it (then the writing thread does not
+     * sit idle while the readers are behind, as they are on a busy or two-core machine).
+     */
+    private final class Task implements Runnable {
+        private final FileTree.Regular[] slice;
+        private final long knownBytes;
+        private final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
+        final CompletableFuture<Batch> result = new CompletableFuture<>();
+
+        Task(FileTree.Regular[] slice, long knownBytes) {
+            this.slice = slice;
+            this.knownBytes = knownBytes;
+        }
+
+        @Override public void run() {
+            if (!claimed.compareAndSet(false, true)) return;
+            try {
+                result.complete(readBatch(slice, knownBytes));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        }
+    }
+
     /** Batches read ahead, in NAR order. */
-    private final ArrayDeque<CompletableFuture<Batch>> ahead = new ArrayDeque<>();
+    private final ArrayDeque<Task> ahead = new ArrayDeque<>();
     /** Slabs given back by the writing thread, for the readers to fill again. */
     private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> slabs = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private Batch batch;
@@ -60,7 +85,7 @@ final class ContentReader implements AutoCloseable {
     private int consumed;
     private long bytesAhead;
 
-    ContentReader(List<FileTree.Regular> files) {
+    ContentReader(FileTree files) {
         this.files = files;
     }
 
@@ -79,7 +104,8 @@ final class ContentReader implements AutoCloseable {
      * read-ahead batch if need be; call before {@link #next}.
      */
     void prepare(FileTree.Regular r) throws IOException {
-        if (files.get(consumed) != r) throw new IllegalStateException("files consumed out of NAR order");
+        if (files.published() <= consumed) files.awaitFiles(consumed);
+        if (files.file(consumed) != r) throw new IllegalStateException("files consumed out of NAR order");
         fill();
         if (!r.readAhead()) return;
         if (batch == null || batchPos == batch.ends().length) {
@@ -87,9 +113,10 @@ final class ContentReader implements AutoCloseable {
                 slabs.add(batch.slab());
                 bytesAhead -= batch.knownBytes();
             }
-            CompletableFuture<Batch> f = ahead.poll();
-            if (f == null) throw new IllegalStateException("no read-ahead batch for " + r.path());
-            batch = join(f);
+            Task t = ahead.poll();
+            if (t == null) throw new IllegalStateException("no read-ahead batch for " + r.path());
+            t.run();
+            batch = join(t.result);
             batchPos = 0;
         }
         if (!r.known()) throw new IllegalStateException("size of " + r.path() + " not read ahead");
@@ -97,7 +124,7 @@ final class ContentReader implements AutoCloseable {
 
     /** Writes the contents of the next file, prepared by {@link #prepare}, to {@code out}. */
     void next(FileTree.Regular r, OutputStream out) throws IOException {
-        if (files.get(consumed) != r) throw new IllegalStateException("files consumed out of NAR order");
+        if (files.file(consumed) != r) throw new IllegalStateException("files consumed out of NAR order");
         if (!r.readAhead()) {
             stream(r, out);
             consumed++;
@@ -112,41 +139,57 @@ final class ContentReader implements AutoCloseable {
         fill();
     }
 
+    /**
+     * Submits batches of the files known so far. While the walk goes on, a batch smaller than
+     * {@link #BATCH_FILES} is only submitted when the writing thread needs its first file.
+     */
     private void fill() {
         if (POOL == null) return;
         if (submitted < consumed) submitted = consumed;
-        while (submitted < files.size() && bytesAhead < WINDOW_BYTES && ahead.size() < BATCHES_AHEAD) {
+        // The window does not hold back the file the writing thread needs next.
+        while (submitted <= consumed || (bytesAhead < WINDOW_BYTES && ahead.size() < BATCHES_AHEAD)) {
+            boolean done = files.done();
+            int known = files.published();
+            if (submitted >= known) return;
             int start = submitted;
+            int end = start;
             long bytes = 0;
-            while (submitted < files.size() && submitted - start < BATCH_FILES && bytes < BATCH_BYTES
-                    && batchable(files.get(submitted))) {
-                bytes += Math.max(0, files.get(submitted).size());
-                files.get(submitted++).readAhead(true);
+            while (end < known && end - start < BATCH_FILES && bytes < BATCH_BYTES && batchable(files.file(end))) {
+                bytes += Math.max(0, files.file(end).size());
+                end++;
             }
-            if (submitted == start) {
+            if (end == start) {
                 // A large file: read when its turn comes; read ahead past it only once it is consumed.
                 if (start >= consumed) return;
                 submitted++;
                 continue;
             }
+            boolean cut = end == known && end - start < BATCH_FILES && bytes < BATCH_BYTES;
+            if (cut && !done && start > consumed) return; // wait for more files, unless needed now
+            FileTree.Regular[] slice = new FileTree.Regular[end - start];
+            for (int i = start; i < end; i++) {
+                slice[i - start] = files.file(i);
+                slice[i - start].readAhead(true);
+            }
+            submitted = end;
             bytesAhead += bytes;
-            List<FileTree.Regular> slice = files.subList(start, submitted);
-            long known = bytes;
-            ahead.add(CompletableFuture.supplyAsync(() -> readBatch(slice, known), POOL));
+            Task t = new Task(slice, bytes);
+            ahead.add(t);
+            POOL.execute(t);
         }
     }
 
-    private Batch readBatch(List<FileTree.Regular> slice, long knownBytes) {
+    private Batch readBatch(FileTree.Regular[] slice, long knownBytes) {
         byte[] slab = slabs.poll();
         // One spare byte: reads look one byte past each file to see that it did not grow.
         if (slab == null) slab = new byte[(int) (BATCH_BYTES + SMALL + 1)];
-        int[] ends = new int[slice.size()];
+        int[] ends = new int[slice.length];
         int at = 0;
         ByteBuffer probe = ByteBuffer.allocate(1);
         long[] stat = new long[1];
         try {
             for (int i = 0; i < ends.length; i++) {
-                FileTree.Regular r = slice.get(i);
+                FileTree.Regular r = slice[i];
                 int fd = r.cpath() == null ? -1 : NativeFs.open(r.cpath());
                 if (fd < 0) {
                     statWithJdk(r);
@@ -262,7 +305,7 @@ final class ContentReader implements AutoCloseable {
     }
 
     @Override public void close() {
-        for (CompletableFuture<Batch> f : ahead) f.cancel(false);
+        for (Task t : ahead) t.claimed.set(true);
         ahead.clear();
     }
 }

@@ -30,8 +30,8 @@ class DeferredStatTest {
         Path root = dir.resolve("t");
         Files.createDirectories(root.resolve("sub"));
         Files.write(root.resolve("sub/f"), new byte[10]);
-        List<FileTree.Regular> deferred = FileTree.scan(root, true).regulars;
-        List<FileTree.Regular> statted = FileTree.scan(root, false).regulars;
+        List<FileTree.Regular> deferred = FileTree.start(root, true).regulars();
+        List<FileTree.Regular> statted = FileTree.start(root, false).regulars();
         assertEquals(10, statted.get(0).size());
         // Without the native walk (Java 21, or run from the class directory) sizes are always known.
         if (NativeFs.available()) assertFalse(deferred.get(0).known());
