@@ -89,6 +89,11 @@ final class ContentReader implements AutoCloseable {
         this.files = files;
     }
 
+    /** Gets a read-ahead thread ready for a tree (links its C calls) while the walk starts. */
+    static void warmUp() {
+        if (POOL != null && NativeFs.available()) POOL.execute(NativeFs::linkReads);
+    }
+
     /** True when trees can be walked without stat'ing regular files (their batches do it). */
     static boolean statsInBatches() {
         return POOL != null;

@@ -83,6 +83,11 @@ public final class NarDigestSink extends OutputStream {
         size += len;
     }
 
+    /** Makes the digest now rather than at the first write that needs it. */
+    void link() {
+        digest();
+    }
+
     private Digester digest() {
         if (digest == null) digest = Digester.of(algorithm);
         return digest;

@@ -29,6 +29,9 @@ final class NativeFs {
         return false;
     }
 
+    /** Links the calls that read files ahead of their use (nothing to link here). */
+    static void linkReads() {}
+
     /** The entries of directory {@code path} (NUL-terminated), without {@code .} and {@code ..}; null on failure. */
     static List<DirEntry> entries(byte[] path) {
         return null;

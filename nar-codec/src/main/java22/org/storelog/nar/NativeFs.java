@@ -100,6 +100,11 @@ final class NativeFs {
         return AVAILABLE;
     }
 
+    /** Links open, read and close now (on a read-ahead thread, while the walk lists the first directory). */
+    static void linkReads() {
+        if (AVAILABLE) java.util.Objects.requireNonNull(Read.CLOSE);
+    }
+
     /** {@code d_type} values of a directory entry ({@code DT_UNKNOWN}: ask {@code lstat}). */
     static final int DT_UNKNOWN = 0, DT_DIR = 4, DT_REG = 8, DT_LNK = 10;
 
