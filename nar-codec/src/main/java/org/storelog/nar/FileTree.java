@@ -124,6 +124,7 @@ final class FileTree {
     private int count;
     private volatile boolean done;
     private volatile Throwable failure;
+    private volatile boolean cancelled;
     private int waiting;
     private final long[] size = new long[1];
 
@@ -240,6 +241,11 @@ final class FileTree {
         throw new IOException(t);
     }
 
+    /** Stops the walk at the next directory (the NAR's writer has failed or finished). */
+    void cancel() {
+        cancelled = true;
+    }
+
     private void walk(Directory d, byte[] c) {
         Throwable failed = null;
         try {
@@ -307,6 +313,7 @@ final class FileTree {
      * entries, then walks its subdirectories and adds its regular files, in NAR order.
      */
     private void nativeDirectory(Directory d, byte[] c) throws IOException {
+        if (cancelled) throw new java.io.InterruptedIOException("walk of " + root + " cancelled");
         List<NativeFs.DirEntry> listed = NativeFs.entries(c);
         if (listed == null) {
             Directory jdk = (Directory) node(d.path());

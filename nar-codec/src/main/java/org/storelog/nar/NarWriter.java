@@ -24,15 +24,16 @@ public final class NarWriter {
     /** Writes the NAR serialisation of {@code root} to {@code out} (not closed, flushed). */
     public static void dump(Path root, OutputStream out) throws IOException {
         FileTree tree = FileTree.start(root, ContentReader.statsInBatches());
-        if (tree.root instanceof FileTree.Directory) {
-            // While the walk lists the first directory: link the read-ahead's calls, and the digest's.
-            ContentReader.warmUp();
-            if (out instanceof NarDigestSink sink) sink.link();
-        }
-        NarWriter w = new NarWriter(out, tree);
         try (ContentReader contents = new ContentReader(tree)) {
+            if (tree.root instanceof FileTree.Directory) {
+                // While the walk lists the first directory: link the read-ahead's calls, and the digest's.
+                ContentReader.warmUp();
+                if (out instanceof NarDigestSink sink) sink.link();
+            }
             out.write(NarWire.MAGIC_BYTES);
-            w.node(tree.root, contents);
+            new NarWriter(out, tree).node(tree.root, contents);
+        } finally {
+            tree.cancel();
         }
         out.flush();
     }
