@@ -5,11 +5,12 @@
 #
 # Creates under $BENCH_DIR (default /tmp/storelog-bench): a 1 GiB file of random bytes and a
 # tree of 50,000 files (~500 MB, 10 KiB each, 100 per directory). Each case runs ROUNDS times
-# (default 5) per tool after one warm-up run (page cache and the launcher's CDS archive); it
-# prints the median wall time of each whole command (JVM start included) and nix/ours
+# (default 5) per tool, interleaved (nix-hash, audit, nix-hash, …), after one warm-up run each
+# (page cache and the launcher's AOT cache); it prints the median wall time of each whole command (JVM start included) and nix/ours
 # (above 1 means we are faster). Results also go to bench/results/hash.txt (or $HASH_RESULTS).
 # Both tools must print the same hash, or the script fails. STORELOG_JAVA_OPTS reaches the JVM
 # through bin/audit, e.g. STORELOG_JAVA_OPTS=-XX:TieredStopAtLevel=1 to try C1 only.
+# CASES picks cases (default "big-r big-flat tree"), e.g. CASES=tree.
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 dir="${BENCH_DIR:-/tmp/storelog-bench}"
@@ -51,44 +52,53 @@ fi
 now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-# time_cmd OUTVAR CMD…: runs CMD rounds times, stores the median seconds, checks output is stable
-declare -A result
-run_case() { # name, then the command
-  local name=$1; shift
-  "$@" > "$dir/out.$name" # warm-up
-  local times=()
-  for _ in $(seq "$rounds"); do
-    local t0 t1
-    t0=$(now); "$@" > "$dir/out.$name.round"; t1=$(now)
-    cmp -s "$dir/out.$name" "$dir/out.$name.round" || { echo "$name: output changed between rounds" >&2; exit 1; }
-    times+=("$(echo "$t1 - $t0" | bc -l)")
-  done
-  result[$name]=$(printf '%s\n' "${times[@]}" | median)
+# timed OUTFILE CMD…: runs CMD once with its output in OUTFILE, prints the wall seconds
+timed() {
+  local out=$1; shift
+  local t0 t1
+  t0=$(now); "$@" > "$out"; t1=$(now)
+  echo "$t1 - $t0" | bc -l
 }
 
 report="${HASH_RESULTS:-$here/bench/results/hash.txt}"
 {
   echo "# bench/hash.sh — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), sha_ni: $(grep -qo sha_ni /proc/cpuinfo && echo yes || echo no)"
-  echo "# median of $rounds rounds after a warm-up; whole commands, JVM start included; ratio = nix / ours"
+  echo "# median of $rounds interleaved rounds after a warm-up; whole commands, JVM start included; ratio = nix / ours"
   echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg); STORELOG_JAVA_OPTS='${STORELOG_JAVA_OPTS:-}'"
   printf '%-34s %10s %10s %8s\n' case nix-hash audit ratio
 } > "$report.tmp"
 
 bench() { # label, nix args, audit args, path
   local label=$1 nixargs=$2 ourargs=$3 path=$4
-  # shellcheck disable=SC2086
-  run_case nix nix-hash $nixargs "$path"
-  # shellcheck disable=SC2086
-  run_case ours "$audit" hash $ourargs "$path"
+  local nixcmd=(nix-hash $nixargs "$path") ourcmd=("$audit" hash $ourargs "$path")
+  # One warm-up run each (page cache, the launcher's AOT cache), then the rounds interleaved so
+  # that both tools see the same load.
+  "${nixcmd[@]}" > "$dir/out.nix"
+  "${ourcmd[@]}" > "$dir/out.ours"
   if ! cmp -s "$dir/out.nix" "$dir/out.ours"; then
     echo "$label: hashes differ: nix $(cat "$dir/out.nix") ours $(cat "$dir/out.ours")" >&2; exit 1
   fi
-  local ratio; ratio=$(echo "${result[nix]} / ${result[ours]}" | bc -l)
-  printf '%-34s %9.3fs %9.3fs %7.2fx\n' "$label" "${result[nix]}" "${result[ours]}" "$ratio" | tee -a "$report.tmp"
+  local nixt=() ourt=()
+  for _ in $(seq "$rounds"); do
+    nixt+=("$(timed "$dir/out.nix.round" "${nixcmd[@]}")")
+    ourt+=("$(timed "$dir/out.ours.round" "${ourcmd[@]}")")
+    cmp -s "$dir/out.nix" "$dir/out.nix.round" || { echo "$label: nix-hash output changed between rounds" >&2; exit 1; }
+    cmp -s "$dir/out.ours" "$dir/out.ours.round" || { echo "$label: audit output changed between rounds" >&2; exit 1; }
+  done
+  local n o ratio
+  n=$(printf '%s\n' "${nixt[@]}" | median)
+  o=$(printf '%s\n' "${ourt[@]}" | median)
+  ratio=$(echo "$n / $o" | bc -l)
+  printf '%-34s %9.3fs %9.3fs %7.2fx\n' "$label" "$n" "$o" "$ratio" | tee -a "$report.tmp"
 }
 
-bench "1 GiB file, -r (NAR)"          "--type sha256 --base32"        "-r --type sha256 --base32" "$dir/big.bin"
-bench "1 GiB file, flat"              "--flat --type sha256 --base32" "--type sha256 --base32"    "$dir/big.bin"
-bench "50,000 files / 500 MB, -r"     "--type sha256 --base32"        "-r --type sha256 --base32" "$dir/tree"
+for c in ${CASES:-big-r big-flat tree}; do
+  case $c in
+    big-r)    bench "1 GiB file, -r (NAR)"      "--type sha256 --base32"        "-r --type sha256 --base32" "$dir/big.bin" ;;
+    big-flat) bench "1 GiB file, flat"          "--flat --type sha256 --base32" "--type sha256 --base32"    "$dir/big.bin" ;;
+    tree)     bench "50,000 files / 500 MB, -r" "--type sha256 --base32"        "-r --type sha256 --base32" "$dir/tree" ;;
+    *) echo "unknown case $c (big-r, big-flat, tree)" >&2; exit 64 ;;
+  esac
+done
 mv "$report.tmp" "$report"
 echo "written to $report" >&2

@@ -5,9 +5,13 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayDeque;
-import java.util.List;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -15,8 +19,11 @@ import java.util.concurrent.Executors;
 
 /**
  * Feeds the contents of regular files, in NAR order, to the one thread that writes the NAR.
- * Runs of small files are read ahead by a small pool, in batches, with at most
- * {@link #WINDOW_BYTES} in flight. Large files going to a libcrypto-backed digest are read by
+ * Runs of small files (and files whose size the walk left unknown, see {@link FileTree}) are
+ * read ahead by a small pool, in batches, with at most {@link #WINDOW_BYTES} of known size and
+ * {@link #BATCHES_AHEAD} batches in flight. A file of unknown size is opened, {@code fstat}'ed
+ * and read in one go by a read-ahead thread; one that turns out larger than {@link #SMALL} is
+ * left to the writing thread. Large files going to a libcrypto-backed digest are read by
  * {@link PipelinedRead} on a read-ahead thread; otherwise the writing thread reads them itself
  * in {@link #CHUNK}-byte pieces (a size that stays in cache, measured faster than larger reads).
  */
@@ -26,6 +33,7 @@ final class ContentReader implements AutoCloseable {
     static final long BATCH_BYTES = 512 << 10;
     static final int BATCH_FILES = 64;
     static final int CHUNK = 256 << 10;
+    static final int BATCHES_AHEAD = 24;
 
     /** Read-ahead threads: {@code -Dstorelog.nar.readers=N}, default the number of CPUs (at least 2). */
     static final int READERS = Integer.getInteger("storelog.nar.readers",
@@ -37,12 +45,38 @@ final class ContentReader implements AutoCloseable {
                 return t;
             });
 
-    private final List<FileTree.Regular> files;
+    private final FileTree files;
     /** Consecutive small files read into one reusable slab: file i is slab[ends[i-1], ends[i]). */
-    private record Batch(byte[] slab, int[] ends) {}
+    private record Batch(byte[] slab, int[] ends, long knownBytes) {}
+
+    /**
+     * A batch to read, by a read-ahead thread or by the writing thread itself when it needs the
+     * batch before any read-ahead thread has started on it (then the writing thread does not
+     * sit idle while the readers are behind, as they are on a busy or two-core machine).
+     */
+    private final class Task implements Runnable {
+        private final FileTree.Regular[] slice;
+        private final long knownBytes;
+        private final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
+        final CompletableFuture<Batch> result = new CompletableFuture<>();
+
+        Task(FileTree.Regular[] slice, long knownBytes) {
+            this.slice = slice;
+            this.knownBytes = knownBytes;
+        }
+
+        @Override public void run() {
+            if (!claimed.compareAndSet(false, true)) return;
+            try {
+                result.complete(readBatch(slice, knownBytes));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        }
+    }
 
     /** Batches read ahead, in NAR order. */
-    private final ArrayDeque<CompletableFuture<Batch>> ahead = new ArrayDeque<>();
+    private final ArrayDeque<Task> ahead = new ArrayDeque<>();
     /** Slabs given back by the writing thread, for the readers to fill again. */
     private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> slabs = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private Batch batch;
@@ -51,79 +85,168 @@ final class ContentReader implements AutoCloseable {
     private int consumed;
     private long bytesAhead;
 
-    ContentReader(List<FileTree.Regular> files) {
+    ContentReader(FileTree files) {
         this.files = files;
     }
 
-    /** Writes the contents of the next file (which must be {@code r}) to {@code out}. */
+    /** Gets a read-ahead thread ready for a tree (links its C calls) while the walk starts. */
+    static void warmUp() {
+        if (POOL != null && NativeFs.available()) POOL.execute(NativeFs::linkReads);
+    }
+
+    /** True when trees can be walked without stat'ing regular files (their batches do it). */
+    static boolean statsInBatches() {
+        return POOL != null;
+    }
+
+    /** Whether {@code r}, not yet submitted, is to go through a read-ahead batch rather than being streamed. */
+    private static boolean batchable(FileTree.Regular r) {
+        return POOL != null && r.size() <= SMALL;
+    }
+
+    /**
+     * Makes the size and mode of the next file (which must be {@code r}) known, waiting for its
+     * read-ahead batch if need be; call before {@link #next}.
+     */
+    void prepare(FileTree.Regular r) throws IOException {
+        if (files.published() <= consumed) files.awaitFiles(consumed);
+        if (files.file(consumed) != r) throw new IllegalStateException("files consumed out of NAR order");
+        fill();
+        if (!r.readAhead()) return;
+        if (batch == null || batchPos == batch.ends().length) {
+            if (batch != null) {
+                slabs.add(batch.slab());
+                bytesAhead -= batch.knownBytes();
+            }
+            Task t = ahead.poll();
+            if (t == null) throw new IllegalStateException("no read-ahead batch for " + r.path());
+            t.run();
+            batch = join(t.result);
+            batchPos = 0;
+        }
+        if (!r.known()) throw new IllegalStateException("size of " + r.path() + " not read ahead");
+    }
+
+    /** Writes the contents of the next file, prepared by {@link #prepare}, to {@code out}. */
     void next(FileTree.Regular r, OutputStream out) throws IOException {
-        if (files.get(consumed) != r) throw new IllegalStateException("files consumed out of NAR order");
-        if (r.size() > SMALL || POOL == null) {
+        if (files.file(consumed) != r) throw new IllegalStateException("files consumed out of NAR order");
+        if (!r.readAhead()) {
             stream(r, out);
             consumed++;
             fill();
             return;
         }
-        if (batch == null || batchPos == batch.ends().length) {
-            if (batch != null) slabs.add(batch.slab());
-            fill();
-            CompletableFuture<Batch> f = ahead.poll();
-            if (f == null) throw new IllegalStateException("no read-ahead batch for " + r.path());
-            batch = join(f);
-            batchPos = 0;
-        }
         int from = batchPos == 0 ? 0 : batch.ends()[batchPos - 1];
         int len = batch.ends()[batchPos++] - from;
-        bytesAhead -= len;
         consumed++;
-        out.write(batch.slab(), from, len);
+        if (r.deferred()) stream(r, out);
+        else out.write(batch.slab(), from, len);
         fill();
     }
 
+    /**
+     * Submits batches of the files known so far. While the walk goes on, a batch smaller than
+     * {@link #BATCH_FILES} is only submitted when the writing thread needs its first file.
+     */
     private void fill() {
         if (POOL == null) return;
         if (submitted < consumed) submitted = consumed;
-        while (submitted < files.size() && bytesAhead < WINDOW_BYTES) {
+        // The window does not hold back the file the writing thread needs next.
+        while (submitted <= consumed || (bytesAhead < WINDOW_BYTES && ahead.size() < BATCHES_AHEAD)) {
+            boolean done = files.done();
+            int known = files.published();
+            if (submitted >= known) return;
             int start = submitted;
+            int end = start;
             long bytes = 0;
-            while (submitted < files.size() && submitted - start < BATCH_FILES && bytes < BATCH_BYTES
-                    && files.get(submitted).size() <= SMALL) {
-                bytes += files.get(submitted).size();
-                submitted++;
+            while (end < known && end - start < BATCH_FILES && bytes < BATCH_BYTES && batchable(files.file(end))) {
+                bytes += Math.max(0, files.file(end).size());
+                end++;
             }
-            if (submitted == start) {
+            if (end == start) {
                 // A large file: read when its turn comes; read ahead past it only once it is consumed.
                 if (start >= consumed) return;
                 submitted++;
                 continue;
             }
+            boolean cut = end == known && end - start < BATCH_FILES && bytes < BATCH_BYTES;
+            if (cut && !done && start > consumed) return; // wait for more files, unless needed now
+            FileTree.Regular[] slice = new FileTree.Regular[end - start];
+            for (int i = start; i < end; i++) {
+                slice[i - start] = files.file(i);
+                slice[i - start].readAhead(true);
+            }
+            submitted = end;
             bytesAhead += bytes;
-            List<FileTree.Regular> slice = files.subList(start, submitted);
-            int batchBytes = (int) bytes;
-            ahead.add(CompletableFuture.supplyAsync(() -> readBatch(slice, batchBytes), POOL));
+            Task t = new Task(slice, bytes);
+            ahead.add(t);
+            POOL.execute(t);
         }
     }
 
-    private Batch readBatch(List<FileTree.Regular> slice, int bytes) {
+    private Batch readBatch(FileTree.Regular[] slice, long knownBytes) {
         byte[] slab = slabs.poll();
-        // One spare byte: NativeFs.read looks one byte past each file to see that it did not grow.
-        if (slab == null || slab.length < bytes + 1) slab = new byte[(int) Math.max(bytes + 1, BATCH_BYTES + SMALL + 1)];
-        int[] ends = new int[slice.size()];
+        // One spare byte: reads look one byte past each file to see that it did not grow.
+        if (slab == null) slab = new byte[(int) (BATCH_BYTES + SMALL + 1)];
+        int[] ends = new int[slice.length];
         int at = 0;
         ByteBuffer probe = ByteBuffer.allocate(1);
+        long[] stat = new long[1];
         try {
             for (int i = 0; i < ends.length; i++) {
-                FileTree.Regular r = slice.get(i);
-                long got = r.cpath() == null ? -1 : NativeFs.read(r.cpath(), slab, at, (int) r.size());
-                if (got < 0) readWithChannel(r, slab, at, probe);
-                else if (got != r.size()) throw changed(r);
-                at += (int) r.size();
+                FileTree.Regular r = slice[i];
+                int fd = r.cpath() == null ? -1 : NativeFs.open(r.cpath());
+                if (fd < 0) {
+                    statWithJdk(r);
+                    if (!r.deferred()) {
+                        slab = room(slab, at, r.size());
+                        readWithChannel(r, slab, at, probe);
+                    }
+                } else {
+                    try {
+                        int mode = NativeFs.fstat(fd, stat);
+                        if (mode < 0) {
+                            statWithJdk(r);
+                        } else {
+                            if ((mode & NativeFs.S_IFMT) != NativeFs.S_IFREG)
+                                throw new NarTreeException("changed from a regular file to another type while it was being archived", r.path());
+                            if (r.known() && r.size() != stat[0]) throw changed(r);
+                            r.stat(stat[0], (mode & 0100) != 0);
+                            if (stat[0] > SMALL) r.defer();
+                        }
+                        if (!r.deferred()) {
+                            slab = room(slab, at, r.size());
+                            long got = NativeFs.read(fd, slab, at, (int) r.size());
+                            if (got < 0) readWithChannel(r, slab, at, probe);
+                            else if (got != r.size()) throw changed(r);
+                        }
+                    } finally {
+                        NativeFs.close(fd);
+                    }
+                }
+                if (!r.deferred()) at += (int) r.size();
                 ends[i] = at;
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Batch(slab, ends);
+        return new Batch(slab, ends, knownBytes);
+    }
+
+    /** {@code slab}, or a larger copy of it, with room for {@code size} + 1 bytes at {@code at}. */
+    private static byte[] room(byte[] slab, int at, long size) {
+        long need = at + size + 1;
+        return need <= slab.length ? slab : Arrays.copyOf(slab, (int) Math.max(need, 2L * slab.length));
+    }
+
+    /** Size and mode of a file the walk did not stat, through the JDK (which reports any failure). */
+    private static void statWithJdk(FileTree.Regular r) throws IOException {
+        PosixFileAttributes a = Files.readAttributes(r.path(), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!a.isRegularFile())
+            throw new NarTreeException("changed from a regular file to another type while it was being archived", r.path());
+        if (r.known() && r.size() != a.size()) throw changed(r);
+        r.stat(a.size(), a.permissions().contains(PosixFilePermission.OWNER_EXECUTE));
+        if (a.size() > SMALL) r.defer();
     }
 
     private static void readWithChannel(FileTree.Regular r, byte[] slab, int at, ByteBuffer probe) throws IOException {
@@ -187,7 +310,7 @@ final class ContentReader implements AutoCloseable {
     }
 
     @Override public void close() {
-        for (CompletableFuture<Batch> f : ahead) f.cancel(false);
+        for (Task t : ahead) t.claimed.set(true);
         ahead.clear();
     }
 }

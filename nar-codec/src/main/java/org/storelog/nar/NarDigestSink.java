@@ -15,12 +15,16 @@ import org.storelog.domain.hash.HashAlgorithm;
  * follow them, which keeps the number of calls into the hash function low on trees of small files.
  */
 public final class NarDigestSink extends OutputStream {
-    /** Writes up to this size are gathered; larger ones go to the digest directly. */
-    static final int GATHER_LIMIT = 16 << 10;
+    /**
+     * Writes up to this size (the NAR's framing, tiny files) are gathered; larger ones go to the
+     * digest directly: one more call into the hash function costs less than copying 4 KiB.
+     */
+    static final int GATHER_LIMIT = 4 << 10;
     private static final int GATHER_BYTES = 256 << 10;
 
     private final HashAlgorithm algorithm;
-    private final Digester digest;
+    /** Made on first use: linking libcrypto takes a while, which the tree walk and the read-ahead can overlap. */
+    private Digester digest;
     private final RefScanner scanner;
     private final OutputStream also;
     private final byte[] gathered = new byte[GATHER_BYTES];
@@ -31,7 +35,6 @@ public final class NarDigestSink extends OutputStream {
     /** Hashes with {@code algorithm}; scans for {@code candidateHashParts}; copies to {@code also} if not null. */
     public NarDigestSink(HashAlgorithm algorithm, Set<String> candidateHashParts, OutputStream also) {
         this.algorithm = algorithm;
-        this.digest = Digester.of(algorithm);
         this.scanner = candidateHashParts.isEmpty() ? null : new RefScanner(candidateHashParts);
         this.also = also;
     }
@@ -51,7 +54,7 @@ public final class NarDigestSink extends OutputStream {
             gatheredLen += len;
         } else {
             drain();
-            digest.update(b, off, len);
+            digest().update(b, off, len);
         }
         size += len;
         if (scanner != null) scanner.update(b, off, len);
@@ -63,25 +66,35 @@ public final class NarDigestSink extends OutputStream {
      * to feed: then large files are best read into direct buffers.
      */
     boolean takesDirectBuffers() {
-        return digest.isNative() && scanner == null && also == null;
+        return scanner == null && also == null && digest().isNative();
     }
 
     /** Writes the remaining bytes of {@code bb} and consumes them. */
     void write(ByteBuffer bb) throws java.io.IOException {
         int len = bb.remaining();
-        if (scanner != null || also != null || !digest.isNative()) {
+        if (scanner != null || also != null || !digest().isNative()) {
             if (copy == null || copy.length < len) copy = new byte[len];
             bb.get(copy, 0, len);
             write(copy, 0, len);
             return;
         }
         drain();
-        digest.update(bb);
+        digest().update(bb);
         size += len;
     }
 
+    /** Makes the digest now rather than at the first write that needs it. */
+    void link() {
+        digest();
+    }
+
+    private Digester digest() {
+        if (digest == null) digest = Digester.of(algorithm);
+        return digest;
+    }
+
     private void drain() {
-        if (gatheredLen > 0) digest.update(gathered, 0, gatheredLen);
+        if (gatheredLen > 0) digest().update(gathered, 0, gatheredLen);
         gatheredLen = 0;
     }
 
@@ -92,7 +105,7 @@ public final class NarDigestSink extends OutputStream {
     /** Finishes the digest; call once, after the last write. */
     public NarDigest result() {
         drain();
-        return new NarDigest(new Hash(algorithm, digest.finish()), size,
+        return new NarDigest(new Hash(algorithm, digest().finish()), size,
                 scanner == null ? Set.of() : scanner.found());
     }
 }

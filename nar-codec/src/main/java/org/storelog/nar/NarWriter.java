@@ -8,24 +8,32 @@ import java.nio.file.Path;
  * Serialises a file tree as a NAR, streaming; mirrors {@code dump} in Nix's
  * {@code src/libutil/archive.cc}. Directory entries are sorted bytewise by name, only the owner's
  * executable bit is kept, symlinks are stored (never followed), and devices, sockets and FIFOs
- * are refused with a {@link NarTreeException}. File contents are read ahead in parallel while
- * the calling thread writes them in order.
+ * are refused with a {@link NarTreeException}. The tree is walked, and file contents are read
+ * ahead, in parallel while the calling thread writes the NAR in order.
  */
 public final class NarWriter {
     private final OutputStream out;
+    private final FileTree tree;
     private final byte[] u64 = new byte[8];
 
-    private NarWriter(OutputStream out) {
+    private NarWriter(OutputStream out, FileTree tree) {
         this.out = out;
+        this.tree = tree;
     }
 
     /** Writes the NAR serialisation of {@code root} to {@code out} (not closed, flushed). */
     public static void dump(Path root, OutputStream out) throws IOException {
-        FileTree tree = FileTree.scan(root);
-        NarWriter w = new NarWriter(out);
-        try (ContentReader contents = new ContentReader(tree.regulars)) {
+        FileTree tree = FileTree.start(root, ContentReader.statsInBatches());
+        try (ContentReader contents = new ContentReader(tree)) {
+            if (tree.root instanceof FileTree.Directory) {
+                // While the walk lists the first directory: link the read-ahead's calls, and the digest's.
+                ContentReader.warmUp();
+                if (out instanceof NarDigestSink sink) sink.link();
+            }
             out.write(NarWire.MAGIC_BYTES);
-            w.node(tree.root, contents);
+            new NarWriter(out, tree).node(tree.root, contents);
+        } finally {
+            tree.cancel();
         }
         out.flush();
     }
@@ -33,6 +41,7 @@ public final class NarWriter {
     private void node(FileTree.Node n, ContentReader contents) throws IOException {
         switch (n) {
             case FileTree.Regular r -> {
+                contents.prepare(r);
                 out.write(r.executable() ? NarWire.EXECUTABLE_HEAD : NarWire.REGULAR_HEAD);
                 u64(r.size());
                 contents.next(r, out);
@@ -46,7 +55,7 @@ public final class NarWriter {
             }
             case FileTree.Directory d -> {
                 out.write(NarWire.DIRECTORY_HEAD);
-                for (FileTree.Entry e : d.entries()) {
+                for (FileTree.Entry e : tree.entries(d)) {
                     out.write(NarWire.ENTRY_HEAD);
                     string(e.name());
                     out.write(NarWire.NODE_TOKEN);

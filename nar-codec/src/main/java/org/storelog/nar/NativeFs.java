@@ -19,8 +19,49 @@ final class NativeFs {
     static final int S_IFREG = 0100000;
     static final int S_IFLNK = 0120000;
 
+    /** {@code d_type} values of a directory entry ({@code DT_UNKNOWN}: ask {@code lstat}). */
+    static final int DT_UNKNOWN = 0, DT_DIR = 4, DT_REG = 8, DT_LNK = 10;
+
+    /** A directory entry: its name and its {@code d_type} as {@code readdir} reported it. */
+    record DirEntry(byte[] name, int type) {}
+
     static boolean available() {
         return false;
+    }
+
+    /** Links the calls that read files ahead of their use (nothing to link here). */
+    static void linkReads() {}
+
+    /** The entries of directory {@code path} (NUL-terminated), without {@code .} and {@code ..}; null on failure. */
+    static List<DirEntry> entries(byte[] path) {
+        return null;
+    }
+
+    /**
+     * Opens file {@code path} (NUL-terminated) for reading without following a symlink, and
+     * without blocking should it have become a FIFO; returns the descriptor, or -1 on failure.
+     */
+    static int open(byte[] path) {
+        return -1;
+    }
+
+    /** {@code fstat} of descriptor {@code fd}: returns {@code st_mode}, puts the size in {@code size[0]}; -1 on failure. */
+    static int fstat(int fd, long[] size) {
+        return -1;
+    }
+
+    /**
+     * Reads from descriptor {@code fd} into {@code buf[off, off + len]}, the last byte to see
+     * whether the file holds more than {@code len}; returns the bytes read (at most
+     * {@code len + 1}), or -1 on failure.
+     */
+    static long read(int fd, byte[] buf, int off, int len) {
+        return -1;
+    }
+
+    /** Closes descriptor {@code fd}. */
+    static void close(int fd) {
+        throw new UnsupportedOperationException();
     }
 
     /** The names in directory {@code path} (NUL-terminated), without {@code .} and {@code ..}; null on failure. */

@@ -17,8 +17,14 @@ import java.util.concurrent.Executor;
  * in place ({@link NarDigestSink#takesDirectBuffers}).
  */
 final class PipelinedRead {
-    static final int BUFFER = 1 << 20;
-    static final int BUFFERS = 3;
+    /**
+     * Bytes per read ({@code -Dstorelog.nar.pipeBuffer=KiB}). 64 KiB, as Nix reads: on the
+     * 1 GiB file the kernel's copy out of the page cache took 0.4-0.5 s of CPU with 16-64 KiB
+     * reads against 0.8-0.95 s with 128 KiB to 1 MiB (bench/hash.md).
+     */
+    static final int BUFFER = Integer.getInteger("storelog.nar.pipeBuffer", 64) << 10;
+    /** Buffers in flight ({@code -Dstorelog.nar.pipeBuffers=N}), 1 MiB in all by default. */
+    static final int BUFFERS = Integer.getInteger("storelog.nar.pipeBuffers", Math.max(3, (1 << 20) / BUFFER));
 
     private PipelinedRead() {}
 

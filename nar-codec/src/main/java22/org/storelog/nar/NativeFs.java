@@ -40,9 +40,11 @@ final class NativeFs {
     /** Offsets in {@code struct statx} (the same on every Linux architecture). */
     private static final long STX_MODE = 0x1c, STX_SIZE = 0x28, STATX_BYTES = 256;
     /** Offsets in glibc's {@code struct dirent64} on 64-bit Linux. */
-    private static final long D_RECLEN = 16, D_NAME = 19, DIRENT_BYTES = D_NAME + 256;
-    /** {@code O_RDONLY | O_NOFOLLOW | O_CLOEXEC}. */
-    private static final int OPEN_FLAGS = 0400000 | 02000000;
+    private static final long D_RECLEN = 16, D_TYPE = 18, D_NAME = 19, DIRENT_BYTES = D_NAME + 256;
+    /** {@code O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC}. */
+    private static final int OPEN_FLAGS = 04000 | 0400000 | 02000000;
+    private static final int AT_EMPTY_PATH = 0x1000;
+    private static final byte[] EMPTY_PATH = {0};
 
     private static final boolean AVAILABLE = usable();
     private static final ThreadLocal<MemorySegment> STATX_BUF =
@@ -98,17 +100,37 @@ final class NativeFs {
         return AVAILABLE;
     }
 
+    /** Links open, read and close now (on a read-ahead thread, while the walk lists the first directory). */
+    static void linkReads() {
+        if (AVAILABLE) java.util.Objects.requireNonNull(Read.CLOSE);
+    }
+
+    /** {@code d_type} values of a directory entry ({@code DT_UNKNOWN}: ask {@code lstat}). */
+    static final int DT_UNKNOWN = 0, DT_DIR = 4, DT_REG = 8, DT_LNK = 10;
+
+    /** A directory entry: its name and its {@code d_type} as {@code readdir} reported it. */
+    record DirEntry(byte[] name, int type) {}
+
     /** The names in directory {@code path} (NUL-terminated), without {@code .} and {@code ..}; null on failure. */
     static List<byte[]> list(byte[] path) {
+        List<DirEntry> es = entries(path);
+        if (es == null) return null;
+        List<byte[]> names = new ArrayList<>(es.size());
+        for (DirEntry e : es) names.add(e.name());
+        return names;
+    }
+
+    /** The entries of directory {@code path} (NUL-terminated), without {@code .} and {@code ..}; null on failure. */
+    static List<DirEntry> entries(byte[] path) {
         try {
             MemorySegment dir = (MemorySegment) Dir.OPENDIR.invokeExact(MemorySegment.ofArray(path));
             if (dir.address() == 0) return null;
             try {
-                List<byte[]> names = new ArrayList<>();
+                List<DirEntry> entries = new ArrayList<>();
                 byte[] record = new byte[256];
                 while (true) {
                     MemorySegment e = (MemorySegment) Dir.READDIR.invokeExact(dir);
-                    if (e.address() == 0) return names;
+                    if (e.address() == 0) return entries;
                     // One copy of the record's name field, then a plain array scan for its NUL
                     // (per-byte segment reads are slow until the JIT has compiled them).
                     e = e.reinterpret(DIRENT_BYTES);
@@ -118,8 +140,7 @@ final class NativeFs {
                     int len = 0;
                     while (len < field && record[len] != 0) len++;
                     if (record[0] == '.' && (len == 1 || (len == 2 && record[1] == '.'))) continue;
-                    byte[] name = Arrays.copyOf(record, len);
-                    names.add(name);
+                    entries.add(new DirEntry(Arrays.copyOf(record, len), e.get(ValueLayout.JAVA_BYTE, D_TYPE) & 0xff));
                 }
             } finally {
                 int ignored = (int) Dir.CLOSEDIR.invokeExact(dir);
@@ -134,9 +155,18 @@ final class NativeFs {
      * in {@code size[0]}; -1 on failure.
      */
     static int lstat(byte[] path, long[] size) {
+        return statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, size);
+    }
+
+    /** {@code fstat} of descriptor {@code fd}: returns {@code st_mode}, puts the size in {@code size[0]}; -1 on failure. */
+    static int fstat(int fd, long[] size) {
+        return statx(fd, EMPTY_PATH, AT_EMPTY_PATH, size);
+    }
+
+    private static int statx(int dirFd, byte[] path, int flags, long[] size) {
         MemorySegment buf = STATX_BUF.get();
         try {
-            int r = (int) Stat.STATX.invokeExact(AT_FDCWD, MemorySegment.ofArray(path), AT_SYMLINK_NOFOLLOW, STATX_TYPE_MODE_SIZE, buf);
+            int r = (int) Stat.STATX.invokeExact(dirFd, MemorySegment.ofArray(path), flags, STATX_TYPE_MODE_SIZE, buf);
             if (r != 0) return -1;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -152,22 +182,56 @@ final class NativeFs {
      */
     static long read(byte[] path, byte[] buf, int off, int len) {
         java.util.Objects.checkFromIndexSize(off, len + 1, buf.length);
+        int fd = open(path);
+        if (fd < 0) return -1;
         try {
-            int fd = (int) Read.OPEN.invokeExact(MemorySegment.ofArray(path), OPEN_FLAGS);
-            if (fd < 0) return -1;
-            try {
-                MemorySegment all = MemorySegment.ofArray(buf);
-                long total = 0;
-                while (total <= len) {
-                    long n = (long) Read.READ.invokeExact(fd, all.asSlice(off + total), (long) (len + 1 - total));
-                    if (n < 0) return -1;
-                    if (n == 0) break;
-                    total += n;
-                }
-                return total;
-            } finally {
-                int ignored = (int) Read.CLOSE.invokeExact(fd);
+            return read(fd, buf, off, len);
+        } finally {
+            close(fd);
+        }
+    }
+
+    /**
+     * Opens file {@code path} (NUL-terminated) for reading without following a symlink, and
+     * without blocking should it have become a FIFO; returns the descriptor, or -1 on failure.
+     */
+    static int open(byte[] path) {
+        try {
+            return (int) Read.OPEN.invokeExact(MemorySegment.ofArray(path), OPEN_FLAGS);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Reads from descriptor {@code fd} into {@code buf[off, off + len]}, the last byte to see
+     * whether the file holds more than {@code len}; returns the bytes read (at most
+     * {@code len + 1}), or -1 on failure. A read that returns fewer bytes than asked for is
+     * taken as the end of the file (as it is for regular files on Linux), which saves the
+     * second {@code read} per file that would only return 0.
+     */
+    static long read(int fd, byte[] buf, int off, int len) {
+        java.util.Objects.checkFromIndexSize(off, len + 1, buf.length);
+        try {
+            MemorySegment all = MemorySegment.ofArray(buf);
+            long total = 0;
+            while (total <= len) {
+                long want = len + 1 - total;
+                long n = (long) Read.READ.invokeExact(fd, all.asSlice(off + total), want);
+                if (n < 0) return -1;
+                total += n;
+                if (n < want) break;
             }
+            return total;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Closes descriptor {@code fd}. */
+    static void close(int fd) {
+        try {
+            int ignored = (int) Read.CLOSE.invokeExact(fd);
         } catch (Throwable t) {
             throw rethrow(t);
         }

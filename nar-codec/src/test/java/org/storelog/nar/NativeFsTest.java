@@ -82,7 +82,7 @@ class NativeFsTest {
         RandomTree.create(root, 42);
         ByteArrayOutputStream ours = new ByteArrayOutputStream();
         NarWriter.dump(root, ours);
-        List<FileTree.Regular> files = FileTree.scan(root).regulars;
+        List<FileTree.Regular> files = FileTree.scan(root).regulars();
         if (NativeFs.available() && !files.isEmpty()) assertTrue(files.get(0).cpath() != null);
         NarDigest d = NarHasher.hashTree(root, Set.of());
         assertEquals(ours.size(), d.narSize());
