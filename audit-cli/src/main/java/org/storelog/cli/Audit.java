@@ -3,16 +3,18 @@ package org.storelog.cli;
 import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-/** Entry point of the {@code audit} command. */
-@Command(name = "audit", mixinStandardHelpOptions = true, version = "storelog 0.1.0",
-        description = "Event-sourced Nix-compatible store and reproducibility auditor.")
+/**
+ * Entry point of the {@code audit} command. Its model, like those of the commands whose start-up
+ * matters ({@code query}, {@code build}, {@code rebuild}), is built in code ({@link CommandSpecs}):
+ * no annotation is read on their path. The other commands are annotated.
+ */
 public final class Audit implements Runnable {
     /**
      * Every subcommand, in help order. Kept on a marker class rather than on {@code Audit} so that
      * picocli builds only the model of the subcommand a run uses (building all of them costs more
-     * start-up time than a whole query).
+     * start-up time than a whole query). Commands whose model is built in code are listed too; see
+     * {@link #specOf}.
      */
     @Command(name = "commands",
             subcommands = {InitCommand.class, ImportCommand.class, QueryCommand.class, HistoryCommand.class,
@@ -22,11 +24,17 @@ public final class Audit implements Runnable {
                     RebuildCommand.class})
     static final class Commands {}
 
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    final CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--state", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
-            description = "State directory (default: $AUDIT_STATE, else ~/.local/state/storelog).")
     Path state;
+
+    public Audit() {
+        spec = CommandSpecs.command(this, "audit", "Event-sourced Nix-compatible store and reproducibility auditor.");
+        spec.version("storelog 0.1.0");
+        spec.addOption(CommandSpecs.option(CommandSpecs.<Path>bind(() -> state, v -> state = v), Path.class, "--state")
+                .paramLabel("DIR").scopeType(CommandLine.ScopeType.INHERIT)
+                .description("State directory (default: $AUDIT_STATE, else ~/.local/state/storelog).").build());
+    }
 
     /** The state directory this invocation works on. */
     Path state() { return stateDir().root(); }
@@ -38,18 +46,51 @@ public final class Audit implements Runnable {
         return ((Audit) spec.root().userObject()).stateDir();
     }
 
+    /** The state directory's path for a subcommand's model. */
+    static Path state(CommandLine.Model.CommandSpec spec) { return stateDir(spec).root(); }
+
     /** The configured command line with every subcommand: exit codes per {@link ExitCodes}. */
-    public static CommandLine commandLine() { return ExitCodes.commandLine(new Audit()); }
+    public static CommandLine commandLine() { return commandLine(null); }
+
+    /**
+     * The configured command line for {@code args}: exit codes per {@link ExitCodes}, and only the
+     * subcommand {@code args} names (every one when it names none, or when {@code args} is null).
+     */
+    public static CommandLine commandLine(String[] args) {
+        return addSubcommands(ExitCodes.install(new CommandLine(new Audit().spec)), args);
+    }
 
     /** Adds the subcommand {@code args} names, or all of them when it names none (help, usage, errors). */
     static CommandLine addSubcommands(CommandLine cl, String[] args) {
-        Class<?>[] all = Commands.class.getAnnotation(Command.class).subcommands();
         String wanted = args == null ? null : commandName(args);
+        if (wanted != null) { // the commands built in code need no annotation read at all
+            CommandLine.Model.CommandSpec hot = switch (wanted) {
+                case "query" -> QueryCommand.spec();
+                case "build" -> BuildCommand.spec();
+                case "rebuild" -> RebuildCommand.spec();
+                default -> null;
+            };
+            if (hot != null) return cl.addSubcommand(new CommandLine(hot));
+        }
+        Class<?>[] all = Commands.class.getAnnotation(Command.class).subcommands();
         if (wanted != null)
             for (Class<?> c : all)
-                if (c.getAnnotation(Command.class).name().equals(wanted)) return cl.addSubcommand(c);
-        for (Class<?> c : all) cl.addSubcommand(c);
+                if (c != QueryCommand.class && c != BuildCommand.class && c != RebuildCommand.class
+                        && c.getAnnotation(Command.class).name().equals(wanted)) return cl.addSubcommand(c);
+        for (Class<?> c : all) {
+            CommandLine.Model.CommandSpec s = specOf(c);
+            if (s != null) cl.addSubcommand(new CommandLine(s));
+            else cl.addSubcommand(c);
+        }
         return cl;
+    }
+
+    /** The model of a command built in code, or null for an annotated one. */
+    private static CommandLine.Model.CommandSpec specOf(Class<?> c) {
+        if (c == QueryCommand.class) return QueryCommand.spec();
+        if (c == BuildCommand.class) return BuildCommand.spec();
+        if (c == RebuildCommand.class) return RebuildCommand.spec();
+        return null;
     }
 
     /** The first argument that is not a root option (or an option's value). */
@@ -70,6 +111,6 @@ public final class Audit implements Runnable {
     public static void main(String[] args) {
         var fast = HashCommand.fastPath(args);
         System.exit(fast.isPresent() ? fast.getAsInt()
-                : addSubcommands(ExitCodes.install(new CommandLine(new Audit())), args).execute(args));
+                : commandLine(args).execute(args));
     }
 }
