@@ -1,6 +1,7 @@
 package org.storelog.cli;
 
 import java.nio.file.Path;
+import org.storelog.app.Store;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -109,8 +110,46 @@ public final class Audit implements Runnable {
     }
 
     public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs one command line as {@code main} does (and as the AOT training runs it); returns the exit code. */
+    static int run(String[] args) {
         var fast = HashCommand.fastPath(args);
-        System.exit(fast.isPresent() ? fast.getAsInt()
-                : commandLine(args).execute(args));
+        if (fast.isPresent()) return fast.getAsInt();
+        openStoreEarly(args);
+        return commandLine(args).execute(args);
+    }
+
+    /**
+     * {@code query}, {@code build} and {@code rebuild} open the store first thing: start opening it
+     * now, on another thread, while picocli builds the model and parses the arguments
+     * ({@link Store#openInBackground}; the command's own {@link Store#open} takes it). Nothing is
+     * started for help, or when the state directory cannot be told from the arguments.
+     */
+    private static void openStoreEarly(String[] args) {
+        String cmd = commandName(args);
+        boolean write;
+        if ("query".equals(cmd)) write = false;
+        else if ("build".equals(cmd) || "rebuild".equals(cmd)) write = true;
+        else return;
+        try {
+            Path option = null;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.equals("--")) break;
+                if (a.equals("--help") || a.equals("--version")
+                        || (a.startsWith("-") && !a.startsWith("--") && (a.indexOf('h') > 0 || a.indexOf('V') > 0))) return;
+                if (a.equals("--state")) {
+                    if (i + 1 >= args.length) return;
+                    option = Path.of(args[++i]);
+                } else if (a.startsWith("--state=")) {
+                    option = Path.of(a.substring("--state=".length()));
+                }
+            }
+            Store.openInBackground(StateDir.resolve(option).root(), write);
+        } catch (RuntimeException e) {
+            // the command reports whatever is wrong with its arguments
+        }
     }
 }
