@@ -138,8 +138,11 @@ public final class Audit implements Runnable {
         System.setProperty("picocli.disable.closures", "true");
         // Likewise SLF4J (Axon logs through it, on the write path) would look for its providers with a
         // ServiceLoader, which reads every jar; the binding is known.
-        if (System.getProperty("slf4j.provider") == null)
+        if (System.getProperty("slf4j.provider") == null) {
             System.setProperty("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider");
+            // (SLF4J says at INFO level that it loads the provider named: only its warnings are shown)
+            if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "WARN");
+        }
         var fast = HashCommand.fastPath(args);
         if (fast.isPresent()) return fast.getAsInt();
         openStoreEarly(args);
