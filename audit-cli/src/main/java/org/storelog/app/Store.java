@@ -8,9 +8,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.storelog.domain.event.LoggedEvent;
 import org.storelog.domain.event.StoreEvent;
@@ -55,12 +58,60 @@ public final class Store implements AutoCloseable {
     public static Path logDir(Path state) { return state.resolve("log"); }
     public static Path projectionDir(Path state) { return state.resolve("projections"); }
 
+    /** A store {@link #openInBackground} is opening, until {@link #open} takes it. */
+    private record Pending(Path state, boolean write, FutureTask<Store> task) {}
+
+    private static final AtomicReference<Pending> PENDING = new AtomicReference<>();
+
+    /**
+     * Starts opening the store at {@code state} on a background thread, so that a command's own
+     * set-up (parsing its arguments) overlaps with LMDB's and the log's; the next {@link #open} of
+     * the same store in the same mode takes it. For the launcher only: a store opened here and never
+     * taken stays open (its files and lock) until the process exits.
+     */
+    public static void openInBackground(Path state, boolean write) {
+        FutureTask<Store> task = new FutureTask<>(() -> openNow(state, write));
+        Pending old = PENDING.getAndSet(new Pending(state, write, task));
+        if (old != null) discard(old);
+        Thread.ofPlatform().daemon().name("store-open").start(task);
+    }
+
+    private static void discard(Pending p) {
+        try {
+            p.task.get().close();
+        } catch (ExecutionException | RuntimeException e) {
+            // it failed to open: nothing to close
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /**
      * Opens an initialised store; {@code write} takes the log's writer lock. A reader whose
      * projection already holds everything in the log opens neither the log nor a write
      * transaction: that is what keeps a trivial query fast.
      */
     public static Store open(Path state, boolean write) {
+        Pending p = PENDING.getAndSet(null);
+        if (p != null) {
+            if (p.state.equals(state) && p.write == write) {
+                try {
+                    return p.task.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) throw r;
+                    if (e.getCause() instanceof Error r) throw r;
+                    throw new StoreException(70, "cannot open the store at " + state + ": " + e.getCause(), e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StoreException(70, "interrupted while opening the store at " + state, e);
+                }
+            }
+            discard(p); // another store or mode: do not keep its files (or the log's lock) open
+        }
+        return openNow(state, write);
+    }
+
+    private static Store openNow(Path state, boolean write) {
         Path cfg = configFile(state);
         if (!Files.exists(cfg))
             throw new StoreException(1, "no store at " + state + "; run 'audit init' first (or pass --state DIR)");
@@ -71,17 +122,45 @@ public final class Store implements AutoCloseable {
             throw new StoreException(70, "cannot read " + cfg + ": " + e.getMessage(), e);
         }
         Store s = new Store(state, config, write);
+        FutureTask<EventLog> logOpen = null;
         try {
             if (!write && Files.isDirectory(projectionDir(state)) && headUnchanged(state)) {
                 s.projection = LmdbProjections.openReadOnly(projectionDir(state));
             } else {
+                // The log (Axon, the event codec) and LMDB (jnr-ffi) are set up on two threads: each
+                // costs ~0.1 s of cold code at start-up, and neither needs the other.
+                logOpen = new FutureTask<>(s::openLog);
+                Thread.ofPlatform().daemon().name("log-open").start(logOpen);
                 s.projection = LmdbProjections.open(projectionDir(state));
+                s.log = join(logOpen);
                 s.catchUp();
             }
             return s;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            if (logOpen != null && s.log == null) {
+                try {
+                    s.log = logOpen.get();
+                } catch (ExecutionException ignored) {
+                    // it failed too: nothing to close
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             s.close();
             throw e;
+        }
+    }
+
+    private static <T> T join(FutureTask<T> task) {
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error r) throw r;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException(70, "interrupted while opening the event log", e);
         }
     }
 
@@ -326,9 +405,12 @@ public final class Store implements AutoCloseable {
     public StoreConfig config() { return config; }
     /** The event log, opened on first use (readers whose projection is current never need it). */
     public EventLog log() {
-        if (log == null)
-            log = write ? EventLogs.openEmbedded(logDir(state)) : EventLogs.openEmbeddedReadOnly(logDir(state));
+        if (log == null) log = openLog();
         return log;
+    }
+
+    private EventLog openLog() {
+        return write ? EventLogs.openEmbedded(logDir(state)) : EventLogs.openEmbeddedReadOnly(logDir(state));
     }
     public StoreView view() { return projection; }
 

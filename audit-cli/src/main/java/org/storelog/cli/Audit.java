@@ -1,18 +1,21 @@
 package org.storelog.cli;
 
 import java.nio.file.Path;
+import org.storelog.app.Store;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-/** Entry point of the {@code audit} command. */
-@Command(name = "audit", mixinStandardHelpOptions = true, version = "storelog 0.1.0",
-        description = "Event-sourced Nix-compatible store and reproducibility auditor.")
+/**
+ * Entry point of the {@code audit} command. Its model, like those of the commands whose start-up
+ * matters ({@code query}, {@code build}, {@code rebuild}), is built in code ({@link CommandSpecs}):
+ * no annotation is read on their path. The other commands are annotated.
+ */
 public final class Audit implements Runnable {
     /**
      * Every subcommand, in help order. Kept on a marker class rather than on {@code Audit} so that
      * picocli builds only the model of the subcommand a run uses (building all of them costs more
-     * start-up time than a whole query).
+     * start-up time than a whole query). Commands whose model is built in code are listed too; see
+     * {@link #specOf}.
      */
     @Command(name = "commands",
             subcommands = {InitCommand.class, ImportCommand.class, QueryCommand.class, HistoryCommand.class,
@@ -22,11 +25,17 @@ public final class Audit implements Runnable {
                     RebuildCommand.class})
     static final class Commands {}
 
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    final CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--state", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
-            description = "State directory (default: $AUDIT_STATE, else ~/.local/state/storelog).")
     Path state;
+
+    public Audit() {
+        spec = CommandSpecs.command(this, "audit", "Event-sourced Nix-compatible store and reproducibility auditor.");
+        spec.version("storelog 0.1.0");
+        spec.addOption(CommandSpecs.option(CommandSpecs.<Path>bind(() -> state, v -> state = v), Path.class, "--state")
+                .paramLabel("DIR").scopeType(CommandLine.ScopeType.INHERIT)
+                .description("State directory (default: $AUDIT_STATE, else ~/.local/state/storelog).").build());
+    }
 
     /** The state directory this invocation works on. */
     Path state() { return stateDir().root(); }
@@ -38,18 +47,51 @@ public final class Audit implements Runnable {
         return ((Audit) spec.root().userObject()).stateDir();
     }
 
+    /** The state directory's path for a subcommand's model. */
+    static Path state(CommandLine.Model.CommandSpec spec) { return stateDir(spec).root(); }
+
     /** The configured command line with every subcommand: exit codes per {@link ExitCodes}. */
-    public static CommandLine commandLine() { return ExitCodes.commandLine(new Audit()); }
+    public static CommandLine commandLine() { return commandLine(null); }
+
+    /**
+     * The configured command line for {@code args}: exit codes per {@link ExitCodes}, and only the
+     * subcommand {@code args} names (every one when it names none, or when {@code args} is null).
+     */
+    public static CommandLine commandLine(String[] args) {
+        return addSubcommands(ExitCodes.install(new CommandLine(new Audit().spec)), args);
+    }
 
     /** Adds the subcommand {@code args} names, or all of them when it names none (help, usage, errors). */
     static CommandLine addSubcommands(CommandLine cl, String[] args) {
-        Class<?>[] all = Commands.class.getAnnotation(Command.class).subcommands();
         String wanted = args == null ? null : commandName(args);
+        if (wanted != null) { // the commands built in code need no annotation read at all
+            CommandLine.Model.CommandSpec hot = switch (wanted) {
+                case "query" -> QueryCommand.spec();
+                case "build" -> BuildCommand.spec();
+                case "rebuild" -> RebuildCommand.spec();
+                default -> null;
+            };
+            if (hot != null) return cl.addSubcommand(new CommandLine(hot));
+        }
+        Class<?>[] all = Commands.class.getAnnotation(Command.class).subcommands();
         if (wanted != null)
             for (Class<?> c : all)
-                if (c.getAnnotation(Command.class).name().equals(wanted)) return cl.addSubcommand(c);
-        for (Class<?> c : all) cl.addSubcommand(c);
+                if (c != QueryCommand.class && c != BuildCommand.class && c != RebuildCommand.class
+                        && c.getAnnotation(Command.class).name().equals(wanted)) return cl.addSubcommand(c);
+        for (Class<?> c : all) {
+            CommandLine.Model.CommandSpec s = specOf(c);
+            if (s != null) cl.addSubcommand(new CommandLine(s));
+            else cl.addSubcommand(c);
+        }
         return cl;
+    }
+
+    /** The model of a command built in code, or null for an annotated one. */
+    private static CommandLine.Model.CommandSpec specOf(Class<?> c) {
+        if (c == QueryCommand.class) return QueryCommand.spec();
+        if (c == BuildCommand.class) return BuildCommand.spec();
+        if (c == RebuildCommand.class) return RebuildCommand.spec();
+        return null;
     }
 
     /** The first argument that is not a root option (or an option's value). */
@@ -68,8 +110,78 @@ public final class Audit implements Runnable {
     }
 
     public static void main(String[] args) {
+        int rc = run(args);
+        exit(commandName(args), rc);
+    }
+
+    /**
+     * Ends the process. {@code System.exit} starts the JDK's logging (it logs every exit at DEBUG
+     * level), ~20 ms of cold code. {@code query}, {@code build} and {@code rebuild} have closed their
+     * store when they return, and when the launcher gave every native library by path none was
+     * copied to a temporary file to delete at exit: with no shutdown work left, they halt once their
+     * output is flushed.
+     */
+    private static void exit(String command, int rc) {
+        System.out.flush();
+        System.err.flush();
+        boolean hot = "query".equals(command) || "build".equals(command) || "rebuild".equals(command);
+        if (hot && System.getProperty("lmdbjava.native.lib") != null && System.getProperty("jffi.boot.library.path") != null
+                && System.getProperty("ZstdNativePath") != null)
+            Runtime.getRuntime().halt(rc);
+        System.exit(rc);
+    }
+
+    /** Runs one command line as {@code main} does (and as the AOT training runs it); returns the exit code. */
+    static int run(String[] args) {
+        // picocli looks for Groovy's Closure class when its factory is first used: a class that is not
+        // there makes the class loader open every jar on the class path (~0.1 s of cold code).
+        System.setProperty("picocli.disable.closures", "true");
+        // Likewise SLF4J (Axon logs through it, on the write path) would look for its providers with a
+        // ServiceLoader, which reads every jar; the binding is known.
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider");
+            // (SLF4J says at INFO level that it loads the provider named: only its warnings are shown)
+            if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "WARN");
+        }
         var fast = HashCommand.fastPath(args);
-        System.exit(fast.isPresent() ? fast.getAsInt()
-                : addSubcommands(ExitCodes.install(new CommandLine(new Audit())), args).execute(args));
+        if (fast.isPresent()) return fast.getAsInt();
+        openStoreEarly(args);
+        return commandLine(args).execute(args);
+    }
+
+    /**
+     * {@code query}, {@code build} and {@code rebuild} open the store first thing: start opening it
+     * now, on another thread, while picocli builds the model and parses the arguments
+     * ({@link Store#openInBackground}; the command's own {@link Store#open} takes it). Nothing is
+     * started for help, or when the state directory cannot be told from the arguments.
+     */
+    private static void openStoreEarly(String[] args) {
+        String cmd = commandName(args);
+        boolean write;
+        if ("query".equals(cmd)) write = false;
+        else if ("build".equals(cmd) || "rebuild".equals(cmd)) write = true;
+        else return;
+        try {
+            Path option = null;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.equals("--")) break;
+                if (a.equals("--help") || a.equals("--version")
+                        || (a.startsWith("-") && !a.startsWith("--") && (a.indexOf('h') > 0 || a.indexOf('V') > 0))) return;
+                if (a.equals("--state")) {
+                    if (i + 1 >= args.length) return;
+                    option = Path.of(args[++i]);
+                } else if (a.startsWith("--state=")) {
+                    option = Path.of(a.substring("--state=".length()));
+                }
+            }
+            Store.openInBackground(StateDir.resolve(option).root(), write);
+            // jnr-ffi sets up java.util.logging on the first LMDB transaction; that set-up looks for
+            // logger services in every jar on the class path (~0.1 s of cold code, opening 34 jars).
+            // Done now, on a third thread, it overlaps with the rest instead of delaying the open.
+            Thread.ofPlatform().daemon().name("logging-init").start(java.util.logging.LogManager::getLogManager);
+        } catch (RuntimeException e) {
+            // the command reports whatever is wrong with its arguments
+        }
     }
 }

@@ -15,39 +15,46 @@ import org.storelog.domain.drv.DrvFiles;
 import org.storelog.domain.store.StoreDir;
 import org.storelog.sandbox.Limits;
 import org.storelog.sandbox.SandboxRunner;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "build", mixinStandardHelpOptions = true,
-        description = {"Build derivations in a sandbox like Nix's and register their outputs; print the output paths "
-                + "on stdout (as nix-build does).",
+/** {@code audit build}; its model is built in code for start-up ({@link CommandSpecs}). */
+final class BuildCommand implements Callable<Integer> {
+    private final CommandSpec spec;
+    List<String> drvs;
+    int jobs;
+    boolean keepFailed;
+    long timeout;
+    long maxSilent;
+
+    private BuildCommand() {
+        spec = CommandSpecs.command(this, "build",
+                "Build derivations in a sandbox like Nix's and register their outputs; print the output paths "
+                        + "on stdout (as nix-build does).",
                 "A DRV may be a .drv file not yet in the store: it is added as a text path (input derivations found "
                         + "next to it are added too; input sources must already be in the store).",
-                "Standalone stores only."})
-final class BuildCommand implements Callable<Integer> {
-    @ParentCommand Audit audit;
+                "Standalone stores only.");
+        spec.addPositional(CommandSpecs.positional(CommandSpecs.<List<String>>bind(() -> drvs, v -> drvs = v), List.class)
+                .auxiliaryTypes(String.class).arity("1..*").required(true).paramLabel("DRV").build());
+        spec.addOption(CommandSpecs.option(CommandSpecs.<Integer>bind(() -> jobs, v -> jobs = v), int.class, "-j", "--jobs")
+                .paramLabel("<jobs>").defaultValue("1").description("Builds run in parallel (default 1).").build());
+        spec.addOption(CommandSpecs.option(CommandSpecs.<Boolean>bind(() -> keepFailed, v -> keepFailed = v), boolean.class,
+                "--keep-failed").description("Keep the build directory of a failed build and say where.").build());
+        spec.addOption(CommandSpecs.option(CommandSpecs.<Long>bind(() -> timeout, v -> timeout = v), long.class, "--timeout")
+                .paramLabel("S").defaultValue("0").description("Kill a build after S seconds (0: no limit).").build());
+        spec.addOption(CommandSpecs.option(CommandSpecs.<Long>bind(() -> maxSilent, v -> maxSilent = v), long.class,
+                "--max-silent-time").paramLabel("S").defaultValue("0")
+                .description("Kill a build that prints nothing for S seconds (0: no limit).").build());
+    }
 
-    @Parameters(arity = "1..*", paramLabel = "DRV") List<String> drvs;
-
-    @Option(names = {"-j", "--jobs"}, defaultValue = "1", description = "Builds run in parallel (default 1).") int jobs;
-
-    @Option(names = "--keep-failed", description = "Keep the build directory of a failed build and say where.") boolean keepFailed;
-
-    @Option(names = "--timeout", paramLabel = "S", defaultValue = "0", description = "Kill a build after S seconds (0: no limit).")
-    long timeout;
-
-    @Option(names = "--max-silent-time", paramLabel = "S", defaultValue = "0",
-            description = "Kill a build that prints nothing for S seconds (0: no limit).")
-    long maxSilent;
+    /** A new model of the command (with a new command object). */
+    static CommandSpec spec() { return new BuildCommand().spec; }
 
     @Override
     public Integer call() throws Exception {
         if (jobs < 1) throw new org.storelog.app.StoreException(ExitCodes.USAGE, "--jobs must be at least 1");
         if (timeout < 0 || maxSilent < 0)
             throw new org.storelog.app.StoreException(ExitCodes.USAGE, "--timeout and --max-silent-time must not be negative");
-        try (Store store = Store.open(audit.state(), true)) {
+        try (Store store = Store.open(Audit.state(spec), true)) {
             store.requireStandalone("building");
             Builds builds = new Builds(store, new SandboxRunner(), System.err);
             StoreDir dir = StoreDir.of(store.config().storeDir());

@@ -51,8 +51,8 @@ public final class ExitCodes {
 
     /** The root command line with the handlers installed (they apply to every subcommand). */
     public static CommandLine commandLine(Object root) {
-        CommandLine cl = install(new CommandLine(root));
-        return root instanceof Audit ? Audit.addSubcommands(cl, null) : cl;
+        return root instanceof Audit a ? Audit.addSubcommands(install(new CommandLine(a.spec)), null)
+                : install(new CommandLine(root));
     }
 
     /** Installs the handlers on {@code cl}. */

@@ -15,31 +15,37 @@ import org.storelog.projection.InMemoryStoreView;
 import org.storelog.projection.PackedGraph;
 import org.storelog.projection.RegisteredPath;
 import org.storelog.projection.StoreView;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "query", mixinStandardHelpOptions = true,
-        description = {"Answer what 'nix-store -q' answers, from the projections (or from a replayed past state with --as-of).",
-                "Plain output is one store path per line on stdout; 'valid' exits 1 if any path is not valid."})
+/** {@code audit query}; its model is built in code for start-up ({@link CommandSpecs}). */
 final class QueryCommand implements Callable<Integer> {
     enum Kind {
         valid, info, references, referrers, requisites, @SuppressWarnings("unused") referrers_closure, deriver, outputs;
     }
 
-    @ParentCommand Audit audit;
-
-    @Parameters(index = "0", paramLabel = "KIND",
-            description = "valid | info | references | referrers | requisites | referrers-closure | deriver | outputs")
+    private final CommandSpec spec;
     String kind;
-
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "PATH") List<String> args;
-
-    @Option(names = "--as-of", paramLabel = "SEQ|TIME", description = "Answer as the store was after event SEQ, or at TIME.")
+    List<String> args;
     String asOf;
+    boolean json;
 
-    @Option(names = "--json", description = "Print JSON.") boolean json;
+    private QueryCommand() {
+        spec = CommandSpecs.command(this, "query",
+                "Answer what 'nix-store -q' answers, from the projections (or from a replayed past state with --as-of).",
+                "Plain output is one store path per line on stdout; 'valid' exits 1 if any path is not valid.");
+        spec.addPositional(CommandSpecs.positional(CommandSpecs.<String>bind(() -> kind, v -> kind = v), String.class)
+                .index("0").arity("1").required(true).paramLabel("KIND").description("valid | info | references | referrers | requisites | referrers-closure | deriver | outputs")
+                .build());
+        spec.addPositional(CommandSpecs.positional(CommandSpecs.<List<String>>bind(() -> args, v -> args = v), List.class)
+                .auxiliaryTypes(String.class).index("1..*").arity("1..*").required(true).paramLabel("PATH").build());
+        spec.addOption(CommandSpecs.option(CommandSpecs.<String>bind(() -> asOf, v -> asOf = v), String.class, "--as-of")
+                .paramLabel("SEQ|TIME").description("Answer as the store was after event SEQ, or at TIME.").build());
+        spec.addOption(CommandSpecs.option(CommandSpecs.<Boolean>bind(() -> json, v -> json = v), boolean.class, "--json")
+                .description("Print JSON.").build());
+    }
+
+    /** A new model of the command (with a new command object). */
+    static CommandSpec spec() { return new QueryCommand().spec; }
 
     @Override
     public Integer call() {
@@ -50,7 +56,7 @@ final class QueryCommand implements Callable<Integer> {
             throw new StoreException(64, "unknown query '" + kind
                     + "'; expected valid, info, references, referrers, requisites, referrers-closure, deriver or outputs");
         }
-        try (Store store = Store.open(audit.state(), false)) {
+        try (Store store = Store.open(Audit.state(spec), false)) {
             StoreView view = store.view();
             if (asOf != null) {
                 long until = AsOf.parse(asOf).resolve(store.log());

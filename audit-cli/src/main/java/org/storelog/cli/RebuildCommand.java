@@ -17,51 +17,63 @@ import org.storelog.app.audit.Verdict;
 import org.storelog.domain.store.StoreDir;
 import org.storelog.sandbox.SandboxRunner;
 import org.storelog.sandbox.Variation;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "rebuild", mixinStandardHelpOptions = true,
-        description = {"Rebuild derivations in fresh sandboxes and compare the outputs' NAR hashes with the recorded "
-                + "ones (as nix-build --check and guix build --check do), naming the files that differ.",
+/** {@code audit rebuild}; its model is built in code for start-up ({@link CommandSpecs}). */
+final class RebuildCommand implements Callable<Integer> {
+    private final CommandSpec spec;
+    boolean check;
+    List<String> args;
+    Integer rounds;
+    String vary;
+    boolean closure;
+    int jobs;
+    String diff;
+    boolean json;
+    boolean keepFailed;
+
+    private RebuildCommand() {
+        spec = CommandSpecs.command(this, "rebuild",
+                "Rebuild derivations in fresh sandboxes and compare the outputs' NAR hashes with the recorded "
+                        + "ones (as nix-build --check and guix build --check do), naming the files that differ.",
                 "A PATH is checked through its deriver. With no recorded output, the rounds are compared with each "
                         + "other. Nothing is registered; every check is recorded as a RebuildCompared event.",
                 "Works on standalone stores and on stores attached to Nix (audit init --attach-nix; the Nix store is "
                         + "only read: rebuilt outputs live in scratch directories).",
-                "Exit status: 0 all reproducible, 2 some output diverged, 1 otherwise."})
-final class RebuildCommand implements Callable<Integer> {
-    @ParentCommand Audit audit;
+                "Exit status: 0 all reproducible, 2 some output diverged, 1 otherwise.");
+        spec.addOption(CommandSpecs.option(CommandSpecs.<Boolean>bind(() -> check, v -> check = v), boolean.class, "--check")
+                .required(true).description("Check reproducibility (the only mode so far).").build());
+        spec.addPositional(CommandSpecs.positional(CommandSpecs.<List<String>>bind(() -> args, v -> args = v), List.class)
+                .auxiliaryTypes(String.class).arity("1..*").required(true).paramLabel("DRV|PATH").build());
+        spec.addOption(CommandSpecs.option(CommandSpecs.<Integer>bind(() -> rounds, v -> rounds = v), Integer.class, "--rounds")
+                .paramLabel("N").description("Independent builds per derivation (default 1, or 2 with --vary other than none).")
+                .build());
+        spec.addOption(CommandSpecs.option(CommandSpecs.<String>bind(() -> vary, v -> vary = v), String.class, "--vary")
+                .paramLabel("none|standard|LIST").defaultValue("none")
+                .description("Environment of rounds 2 and later (round 1 is always Nix's): 'none' (Nix's), 'standard' "
+                                + "(all of them), or a comma-separated list of: build-dir, hostname, ids, cpus, umask, build-dir-fs.",
+                        "When a varied round differs, each variation is tried alone to name the cause; see docs/variations.md.")
+                .build());
+        spec.addOption(CommandSpecs.option(CommandSpecs.<Boolean>bind(() -> closure, v -> closure = v), boolean.class,
+                "--closure").description("Check every derivation in the build closure of each argument "
+                        + "(its derivation and all input derivations, recursively), each once, inputs first.").build());
+        spec.addOption(CommandSpecs.option(CommandSpecs.<Integer>bind(() -> jobs, v -> jobs = v), int.class, "--jobs")
+                .paramLabel("N").defaultValue("1")
+                .description("Check up to N derivations in parallel, never one before its input derivations (default 1).")
+                .build());
+        spec.addOption(CommandSpecs.option(CommandSpecs.<String>bind(() -> diff, v -> diff = v), String.class, "--diff")
+                .paramLabel("MODE").defaultValue("none")
+                .description("How to show differing files: none (list them), simple (unified diff of small text files, "
+                        + "sizes and SHA-256 otherwise), diffoscope (its report, when installed).").build());
+        spec.addOption(CommandSpecs.option(CommandSpecs.<Boolean>bind(() -> json, v -> json = v), boolean.class, "--json")
+                .description("Print JSON.").build());
+        spec.addOption(CommandSpecs.option(CommandSpecs.<Boolean>bind(() -> keepFailed, v -> keepFailed = v), boolean.class,
+                "--keep-failed").description("Keep the work directories of checks that were not reproducible and say where.")
+                .build());
+    }
 
-    @Option(names = "--check", required = true, description = "Check reproducibility (the only mode so far).") boolean check;
-
-    @Parameters(arity = "1..*", paramLabel = "DRV|PATH") List<String> args;
-
-    @Option(names = "--rounds", paramLabel = "N",
-            description = "Independent builds per derivation (default 1, or 2 with --vary other than none).")
-    Integer rounds;
-
-    @Option(names = "--vary", paramLabel = "none|standard|LIST", defaultValue = "none",
-            description = {"Environment of rounds 2 and later (round 1 is always Nix's): 'none' (Nix's), 'standard' "
-                    + "(all of them), or a comma-separated list of: build-dir, hostname, ids, cpus, umask, build-dir-fs.",
-                    "When a varied round differs, each variation is tried alone to name the cause; see docs/variations.md."})
-    String vary;
-
-    @Option(names = "--closure", description = "Check every derivation in the build closure of each argument "
-            + "(its derivation and all input derivations, recursively), each once, inputs first.") boolean closure;
-
-    @Option(names = "--jobs", paramLabel = "N", defaultValue = "1",
-            description = "Check up to N derivations in parallel, never one before its input derivations (default 1).")
-    int jobs;
-
-    @Option(names = "--diff", paramLabel = "MODE", defaultValue = "none",
-            description = "How to show differing files: none (list them), simple (unified diff of small text files, "
-                    + "sizes and SHA-256 otherwise), diffoscope (its report, when installed).") String diff;
-
-    @Option(names = "--json", description = "Print JSON.") boolean json;
-
-    @Option(names = "--keep-failed", description = "Keep the work directories of checks that were not reproducible and say where.")
-    boolean keepFailed;
+    /** A new model of the command (with a new command object). */
+    static CommandSpec spec() { return new RebuildCommand().spec; }
 
     @Override
     public Integer call() throws Exception {
@@ -84,7 +96,7 @@ final class RebuildCommand implements Callable<Integer> {
             throw new StoreException(ExitCodes.USAGE, e.getMessage());
         }
         List<RebuildChecker.Result> results;
-        try (Store store = Store.open(audit.state(), true)) {
+        try (Store store = Store.open(Audit.state(spec), true)) {
             List<String> paths = new ArrayList<>();
             for (String a : args) paths.add(StoreArgs.storePath(store.config(), a));
             ClosurePlan work = closure

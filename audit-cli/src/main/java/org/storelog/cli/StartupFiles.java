@@ -18,6 +18,8 @@ import java.util.jar.JarOutputStream;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 /**
@@ -31,6 +33,16 @@ import org.objectweb.asm.Opcodes;
  * ~0.1–0.2 s at every start. The bytecode itself is unchanged: only the version number and the
  * frames the newer verifier needs. The launcher puts this jar before the original on the class
  * path.</li>
+ * <li>{@code OUT_DIR/jnr-patches.jar}: two jnr classes, each with one class-path lookup that cannot
+ * succeed taken out. A class or resource the class path does not have makes the class loader open
+ * and search every jar on it (34 of them: ~0.05–0.1 s of cold code, more under load), and both
+ * lookups lie on the way to the first LMDB call. {@code jnr.ffi.Platform} first loads the class
+ * named by the system property {@code jnr.ffi.provider} followed by {@code $Platform}; with the
+ * property unset (always, here) that is {@code null$Platform}, which exists nowhere: the rewritten
+ * class skips that lookup when the property is unset. {@code jnr.constants.ConstantSet} looks for
+ * each constants class first in an architecture package that jnr-constants does not have for
+ * x86_64: the rewritten class looks for it in jnr-constants' own jar only
+ * ({@link JnrConstantsLookup}). The launcher puts this jar before jnr-ffi's and jnr-constants'.</li>
  * <li>{@code OUT_DIR/native/}: the native libraries lmdbjava and jffi would otherwise copy out of
  * their jars into a fresh temporary file at every start (which also initializes a
  * {@code SecureRandom}). The launcher passes them with {@code -Dlmdbjava.native.lib} and
@@ -40,6 +52,11 @@ import org.objectweb.asm.Opcodes;
 public final class StartupFiles {
     /** Version given to the rewritten picocli classes (Java 8: the first the JVM keeps AOT-linked). */
     static final int CLASS_VERSION = Opcodes.V1_8;
+    /** The jar holding the rewritten {@code jnr.ffi.Platform} and {@code jnr.constants.ConstantSet}. */
+    static final String JNR_PATCHES_JAR = "jnr-patches.jar";
+    private static final String PLATFORM = "jnr/ffi/Platform";
+    private static final String CONSTANT_SET = "jnr/constants/ConstantSet";
+    private static final String PROVIDER_PLATFORM = "storelog$providerPlatform";
     /** Name jffi looks for in {@code jffi.boot.library.path}. */
     static final String JFFI_LIB = "libjffi-1.2.so";
     /** Where zstd-jni's library goes in the native directory. */
@@ -55,6 +72,11 @@ public final class StartupFiles {
         Path lib = Path.of(args[0]), out = Path.of(args[1]);
         Files.createDirectories(out.resolve("native"));
         modernize(findJar(lib, "picocli-"), out.resolve("picocli.jar"));
+        try {
+            patchJnr(findJar(lib, "jnr-ffi-"), findJar(lib, "jnr-constants-"), out.resolve(JNR_PATCHES_JAR));
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(out.resolve(JNR_PATCHES_JAR)); // other jnr versions: they run unpatched
+        }
         extractNatives(out.resolve("native"));
         extractZstd(findJar(lib, "zstd-jni-"), out.resolve("native"));
     }
@@ -144,6 +166,113 @@ public final class StartupFiles {
                 }
             }
         }
+    }
+
+    /**
+     * Writes to {@code out} a jar holding {@code jnr/ffi/Platform.class} from {@code jnrFfiJar} and
+     * {@code jnr/constants/ConstantSet.class} from {@code jnrConstantsJar}, rewritten: Platform's
+     * {@code Class.forName(providerName + "$Platform")} in {@code determinePlatform()} goes through a
+     * new static method that fails at once for {@code "null$Platform"} (the property unset) and calls
+     * {@code Class.forName} otherwise (from the same class, so with the same class loader);
+     * ConstantSet's {@code LOADER.getResource(name)} in {@code getEnumClass} becomes
+     * {@link JnrConstantsLookup#resource}. Fails if a class lacks the call (other jnr versions).
+     */
+    static void patchJnr(Path jnrFfiJar, Path jnrConstantsJar, Path out) throws IOException {
+        byte[] platform = reroute(entry(jnrFfiJar, PLATFORM + ".class"), "determinePlatform", "()L" + PLATFORM + ";",
+                Opcodes.INVOKESTATIC, "java/lang/Class", "forName", "(Ljava/lang/String;)Ljava/lang/Class;",
+                PLATFORM, PROVIDER_PLATFORM, true);
+        byte[] constantSet = reroute(entry(jnrConstantsJar, CONSTANT_SET + ".class"), "getEnumClass",
+                "(Ljava/lang/String;)Ljava/lang/Class;", Opcodes.INVOKEVIRTUAL, "java/lang/ClassLoader", "getResource",
+                "(Ljava/lang/String;)Ljava/net/URL;", JnrConstantsLookup.class.getName().replace('.', '/'), "resource", false);
+        Path tmp = tempNextTo(out);
+        try (JarOutputStream o = new JarOutputStream(Files.newOutputStream(tmp))) {
+            o.putNextEntry(new JarEntry(PLATFORM + ".class"));
+            o.write(platform);
+            o.closeEntry();
+            o.putNextEntry(new JarEntry(CONSTANT_SET + ".class"));
+            o.write(constantSet);
+            o.closeEntry();
+        }
+        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static byte[] entry(Path jarFile, String name) throws IOException {
+        try (JarFile jar = new JarFile(jarFile.toFile())) {
+            JarEntry e = jar.getJarEntry(name);
+            if (e == null) throw new IOException("no " + name + " in " + jarFile);
+            try (InputStream in = jar.getInputStream(e)) {
+                return in.readAllBytes();
+            }
+        }
+    }
+
+    /**
+     * {@code classFile} with the one call {@code op owner.name desc} in method {@code method}
+     * replaced by a static call of {@code newOwner.newName}, whose descriptor takes the same operands
+     * (the receiver first for a virtual call); with {@code addProviderPlatform}, the class also gets
+     * the method {@link #PROVIDER_PLATFORM}.
+     */
+    private static byte[] reroute(byte[] classFile, String method, String methodDesc, int op, String owner, String name,
+            String desc, String newOwner, String newName, boolean addProviderPlatform) throws IOException {
+        String newDesc = op == Opcodes.INVOKESTATIC ? desc : "(L" + owner + ";" + desc.substring(1);
+        int[] rerouted = {0};
+        ClassReader reader = new ClassReader(classFile);
+        ClassWriter w = new ClassWriter(0);
+        reader.accept(new ClassVisitor(Opcodes.ASM9, w) {
+            @Override
+            public MethodVisitor visitMethod(int access, String mName, String mDesc, String signature, String[] exceptions) {
+                MethodVisitor mv = super.visitMethod(access, mName, mDesc, signature, exceptions);
+                if (!mName.equals(method) || !mDesc.equals(methodDesc)) return mv;
+                return new MethodVisitor(Opcodes.ASM9, mv) {
+                    @Override
+                    public void visitMethodInsn(int o, String ow, String n, String d, boolean itf) {
+                        if (o == op && ow.equals(owner) && n.equals(name) && d.equals(desc)) {
+                            rerouted[0]++;
+                            super.visitMethodInsn(Opcodes.INVOKESTATIC, newOwner, newName, newDesc, false);
+                        } else {
+                            super.visitMethodInsn(o, ow, n, d, itf);
+                        }
+                    }
+                };
+            }
+
+            @Override
+            public void visitEnd() {
+                if (addProviderPlatform) addProviderPlatform(this);
+                super.visitEnd();
+            }
+        }, 0);
+        if (rerouted[0] != 1)
+            throw new IOException(reader.getClassName() + "." + method + " does not call " + owner + "." + name + " once as expected");
+        return w.toByteArray();
+    }
+
+    /**
+     * Adds {@code private static Class<?> storelog$providerPlatform(String name)}: throws
+     * {@code ClassNotFoundException} for a name starting {@code "null$"}, else {@code Class.forName(name)}.
+     */
+    private static void addProviderPlatform(ClassVisitor cv) {
+        MethodVisitor m = cv.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
+                PROVIDER_PLATFORM, "(Ljava/lang/String;)Ljava/lang/Class;", null,
+                new String[] {"java/lang/ClassNotFoundException"});
+        m.visitCode();
+        Label lookUp = new Label();
+        m.visitVarInsn(Opcodes.ALOAD, 0);
+        m.visitLdcInsn("null$");
+        m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/String", "startsWith", "(Ljava/lang/String;)Z", false);
+        m.visitJumpInsn(Opcodes.IFEQ, lookUp);
+        m.visitTypeInsn(Opcodes.NEW, "java/lang/ClassNotFoundException");
+        m.visitInsn(Opcodes.DUP);
+        m.visitVarInsn(Opcodes.ALOAD, 0);
+        m.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/ClassNotFoundException", "<init>", "(Ljava/lang/String;)V", false);
+        m.visitInsn(Opcodes.ATHROW);
+        m.visitLabel(lookUp);
+        m.visitFrame(Opcodes.F_SAME, 0, null, 0, null);
+        m.visitVarInsn(Opcodes.ALOAD, 0);
+        m.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Class", "forName", "(Ljava/lang/String;)Ljava/lang/Class;", false);
+        m.visitInsn(Opcodes.ARETURN);
+        m.visitMaxs(3, 1);
+        m.visitEnd();
     }
 
     /** A new file beside {@code f}: two launchers preparing at once never write the same file. */

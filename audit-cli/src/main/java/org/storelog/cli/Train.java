@@ -150,7 +150,7 @@ public final class Train {
     private static void runAll(String[][] runs) {
         for (String[] run : runs) {
             try {
-                Audit.addSubcommands(ExitCodes.install(new picocli.CommandLine(new Audit())), run).execute(run);
+                Audit.run(run);
             } catch (RuntimeException e) {
                 // training only: failures change nothing
             }

@@ -121,4 +121,48 @@ class StartupFilesTest {
             }
         }
     }
+
+    private static URL jarOf(Class<?> c) throws Exception {
+        return c.getProtectionDomain().getCodeSource().getLocation().toURI().toURL();
+    }
+
+    /**
+     * jnr-ffi's Platform without the lookup of null$Platform, jnr-constants' ConstantSet looking in its
+     * own jar: the same platform and the same constants are found.
+     */
+    @Test void patchedJnrClasses_findTheSamePlatformAndConstants() throws Exception {
+        Path jnrFfi = Path.of(jnr.ffi.Platform.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path jnrConstants = Path.of(jnr.constants.Constant.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path out = tmp.resolve(StartupFiles.JNR_PATCHES_JAR);
+        StartupFiles.patchJnr(jnrFfi, jnrConstants, out);
+        try (JarFile j = new JarFile(out.toFile())) {
+            assertEquals(List.of("jnr/ffi/Platform.class", "jnr/constants/ConstantSet.class"),
+                    Collections.list(j.entries()).stream().map(e -> e.getName()).toList());
+        }
+        URL[] path = {out.toUri().toURL(), jnrFfi.toUri().toURL(), jnrConstants.toUri().toURL(),
+                jarOf(com.kenai.jffi.Platform.class), jarOf(JnrConstantsLookup.class)};
+        try (URLClassLoader cl = new URLClassLoader(path, ClassLoader.getPlatformClassLoader())) {
+            Class<?> platform = Class.forName("jnr.ffi.Platform", true, cl);
+            assertEquals(out.toUri().toURL(), platform.getProtectionDomain().getCodeSource().getLocation());
+            Object patched = platform.getMethod("getNativePlatform").invoke(null);
+            jnr.ffi.Platform ours = jnr.ffi.Platform.getNativePlatform();
+            assertEquals(ours.getOS().toString(), call(patched, "getOS", new Class<?>[0]).toString());
+            assertEquals(ours.getCPU().toString(), call(patched, "getCPU", new Class<?>[0]).toString());
+            assertEquals(ours.addressSize(), call(patched, "addressSize", new Class<?>[0]));
+            assertEquals(ours.getStandardCLibraryName(), call(patched, "getStandardCLibraryName", new Class<?>[0]));
+            var lookup = platform.getDeclaredMethod("storelog$providerPlatform", String.class);
+            lookup.setAccessible(true);
+            var failed = org.junit.jupiter.api.Assertions.assertThrows(java.lang.reflect.InvocationTargetException.class,
+                    () -> lookup.invoke(null, "null$Platform"));
+            assertTrue(failed.getCause() instanceof ClassNotFoundException, failed.getCause().toString());
+            assertEquals(platform.getName(), ((Class<?>) lookup.invoke(null, "jnr.ffi.Platform")).getName());
+
+            Class<?> constantSet = Class.forName("jnr.constants.ConstantSet", true, cl);
+            assertEquals(out.toUri().toURL(), constantSet.getProtectionDomain().getCodeSource().getLocation());
+            Object errno = constantSet.getMethod("getConstantSet", String.class).invoke(null, "Errno");
+            jnr.constants.ConstantSet expected = jnr.constants.ConstantSet.getConstantSet("Errno");
+            for (String name : List.of("ENOENT", "EACCES", "EAGAIN"))
+                assertEquals(expected.getValue(name), call(errno, "getValue", new Class<?>[] {String.class}, name), name);
+        }
+    }
 }

@@ -114,7 +114,10 @@ public final class LmdbProjections implements StoreProjection {
             throw new UncheckedIOException("cannot create projection directory " + dir, e);
         }
         try {
-            Env<ByteBuffer> env = Env.create().setMapSize(initialMapSize).setMaxDbs(16).open(dir.toFile());
+            // MDB_NOTLS: a read transaction's reader slot belongs to the transaction, not to its thread, so
+            // threads may come and go (the store is opened on one thread and used on others; a thread
+            // that ends after the env is closed would otherwise have LMDB clear a slot in unmapped memory)
+            Env<ByteBuffer> env = Env.create().setMapSize(initialMapSize).setMaxDbs(16).open(dir.toFile(), EnvFlags.MDB_NOTLS);
             try {
                 long size = Math.max(initialMapSize, env.info().mapSize);
                 while (true) {
@@ -141,7 +144,7 @@ public final class LmdbProjections implements StoreProjection {
         if (!Files.isRegularFile(dir.resolve("data.mdb")))
             throw new ProjectionException("no projection in " + dir, -1);
         try {
-            Env<ByteBuffer> env = Env.create().setMaxDbs(16).open(dir.toFile(), EnvFlags.MDB_RDONLY_ENV);
+            Env<ByteBuffer> env = Env.create().setMaxDbs(16).open(dir.toFile(), EnvFlags.MDB_RDONLY_ENV, EnvFlags.MDB_NOTLS);
             try {
                 LmdbProjections p = new LmdbProjections(env, true, env.info().mapSize);
                 p.dir = dir;
