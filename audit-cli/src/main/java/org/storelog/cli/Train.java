@@ -55,6 +55,7 @@ public final class Train {
                 {"--help"},
             };
             runAll(runs);
+            bulkRuns(tmp.resolve("bulk"));
             buildRuns(tmp.resolve("b"));
         } finally {
             System.setOut(out);
@@ -63,6 +64,41 @@ public final class Train {
                 for (Path q : s.sorted(Comparator.reverseOrder()).toList()) q.toFile().delete();
             }
         }
+    }
+
+    /**
+     * The whole-store paths (issue 3's import and replay, issue 6's GC): a dump-db text of 3,000
+     * paths with references imported into a fresh store, replayed, collected (dry run) and queried,
+     * so those commands start with their classes linked and their hot methods profiled (JEP 515).
+     */
+    private static void bulkRuns(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        String alphabet = "0123456789abcdfghijklmnpqrsvwxyz";
+        int n = 3000;
+        String[] paths = new String[n];
+        StringBuilder dump = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            char[] hash = new char[32];
+            for (int k = 0, v = i * 7919 + 13; k < 32; k++, v = v * 31 + k) hash[k] = alphabet.charAt(Math.floorMod(v, 32));
+            paths[i] = "/nix/store/" + new String(hash) + "-train-" + i;
+            int[] refs = i == 0 ? new int[0] : new int[] {0, i / 2, i - 1};
+            dump.append(paths[i]).append('\n').append("0".repeat(63)).append(i % 10).append('\n')
+                    .append(1000 + i).append('\n').append('\n');
+            java.util.TreeSet<String> unique = new java.util.TreeSet<>();
+            for (int r : refs) unique.add(paths[r]);
+            dump.append(unique.size()).append('\n');
+            for (String r : unique) dump.append(r).append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("dump"), dump);
+        String state = dir.resolve("state").toString();
+        runAll(new String[][] {
+            {"--state", state, "init", "--store-dir", "/nix/store"},
+            {"--state", state, "import", "--dump-db", file.toString()},
+            {"--state", state, "replay"},
+            {"--state", state, "roots", "add", "r", paths[n - 1]},
+            {"--state", state, "gc", "--dry-run"},
+            {"--state", state, "query", "referrers-closure", paths[0]},
+        });
     }
 
     /**
