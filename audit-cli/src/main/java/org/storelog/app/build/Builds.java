@@ -308,36 +308,49 @@ public final class Builds {
     }
 
     /**
-     * The build log, its file opened on the first byte (on the thread that copies the builder's
-     * output, while the builder runs) or at close: creating the compressed file is not on the way
-     * to the sandbox.
+     * The build log: the first 64 KiB are kept in memory, and the compressed file is created only when
+     * more comes or at close (which {@link #finish} does, after the sandbox): a quiet build creates
+     * its log file beside the next sandbox instead of before its own.
      */
     static final class LazyLog extends OutputStream {
+        static final int BUFFERED = 64 * 1024;
+
         interface Opener {
             OutputStream open() throws IOException;
         }
 
         private final Opener opener;
+        private ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         private OutputStream out;
         private boolean closed;
 
         LazyLog(Opener opener) { this.opener = opener; }
 
-        private OutputStream out() throws IOException {
+        @Override public synchronized void write(int b) throws IOException { write(new byte[] {(byte) b}, 0, 1); }
+
+        @Override public synchronized void write(byte[] b, int off, int len) throws IOException {
             if (closed) throw new IOException("build log already closed");
-            if (out == null) out = opener.open();
-            return out;
+            if (out == null && buffer.size() + len <= BUFFERED) {
+                buffer.write(b, off, len);
+                return;
+            }
+            open().write(b, off, len);
         }
 
-        @Override public synchronized void write(int b) throws IOException { out().write(b); }
-
-        @Override public synchronized void write(byte[] b, int off, int len) throws IOException { out().write(b, off, len); }
+        private OutputStream open() throws IOException {
+            if (out == null) {
+                out = opener.open();
+                buffer.writeTo(out);
+                buffer = null;
+            }
+            return out;
+        }
 
         @Override public synchronized void flush() throws IOException { if (out != null) out.flush(); }
 
         @Override public synchronized void close() throws IOException {
             if (closed) return;
-            OutputStream o = out();
+            OutputStream o = open();
             closed = true;
             o.close();
         }
