@@ -84,6 +84,7 @@ final class RebuildCommand implements Callable<Integer> {
             throw new StoreException(ExitCodes.USAGE, e.getMessage());
         }
         List<RebuildChecker.Result> results;
+        org.storelog.app.build.HashWarmUp.start(Store.configFile(audit.state()));
         try (Store store = Store.open(audit.state(), true)) {
             List<String> paths = new ArrayList<>();
             for (String a : args) paths.add(StoreArgs.storePath(store.config(), a));

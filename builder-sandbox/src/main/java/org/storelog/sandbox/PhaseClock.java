@@ -26,16 +26,19 @@ public final class PhaseClock {
     public static long end(String phase, long start) {
         if (!ON) return 0;
         long now = System.nanoTime();
-        LongAdder[] a = TOTALS.computeIfAbsent(phase, k -> new LongAdder[] {new LongAdder(), new LongAdder()});
+        LongAdder[] a = TOTALS.computeIfAbsent(phase, k -> new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder()});
         a[0].add(now - start);
         a[1].increment();
+        synchronized (a) {
+            if (now - start > a[2].sum()) a[2].add(now - start - a[2].sum());
+        }
         return now;
     }
 
     private static void print() {
-        StringBuilder b = new StringBuilder("phase                              total ms   count   mean ms\n");
-        TOTALS.forEach((k, v) -> b.append(String.format("%-32s %10.1f %7d %9.2f%n", k, v[0].sum() / 1e6, v[1].sum(),
-                v[0].sum() / 1e6 / Math.max(1, v[1].sum()))));
+        StringBuilder b = new StringBuilder("phase                              total ms   count   mean ms    max ms\n");
+        TOTALS.forEach((k, v) -> b.append(String.format("%-32s %10.1f %7d %9.2f %9.2f%n", k, v[0].sum() / 1e6, v[1].sum(),
+                v[0].sum() / 1e6 / Math.max(1, v[1].sum()), v[2].sum() / 1e6)));
         System.err.print(b);
     }
 }
