@@ -115,7 +115,7 @@ public final class RebuildChecker {
         this.store = store;
         this.dir = StoreDir.of(store.config().storeDir());
         // the generated /etc is written once per content and shared by the builds, not once per build
-        this.runner = runner.withEtcCache(store.state().resolve("builds").resolve("etc"));
+        this.runner = runner.withEtcCache(store.state().resolve("sandbox-etc"));
         this.builder = new DerivationBuilder(store.view(), store.config(), this.runner);
         this.progress = progress;
     }
