@@ -151,8 +151,16 @@ public final class DagScheduler {
                     if (waiting.merge(up, -1, Integer::sum) == 0) ready.add(up);
             }
         } finally {
+            // Every thread ends before this returns: one that read LMDB must not exit while the store
+            // closes (LMDB frees its reader slot when the thread exits).
             pool.shutdown();
             if (after != null) after.shutdown();
+            try {
+                pool.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
+                if (after != null) after.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (first != null) throw first;
     }

@@ -103,9 +103,12 @@ public final class Builds {
             for (String p : plan.keySet()) schedule(p, run);
             CompletableFuture.allOf(run.futures.values().toArray(CompletableFuture[]::new)).join();
         } finally {
+            // Wait for every thread to end (build directories still being deleted included): a thread
+            // that read LMDB must not exit while the store closes (its reader slot is freed at exit).
             sandboxes.shutdown();
-            after.shutdown(); // build directories still being deleted are waited for
+            after.shutdown();
             try {
+                sandboxes.awaitTermination(10, TimeUnit.MINUTES);
                 after.awaitTermination(10, TimeUnit.MINUTES);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
