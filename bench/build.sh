@@ -2,7 +2,8 @@
 # Side by side with Nix, in one run: `audit build` vs `nix-build --option sandbox true` of
 #  (a) a graph of 20 small derivations (bench/graph20.nix, one command each),
 #  (b) a single trivial derivation (whole command: JVM start included),
-#  (c) the graph with `audit build --jobs 2` vs `--jobs 1` (speed-up).
+#  (c) the graph with `audit build --jobs 2` vs `--jobs 1` (speed-up),
+#  (d) one more graph build with -Dstorelog.phases: wall time per phase of a build (PhaseClock).
 # Every round instantiates the graph with a new salt, so both tools build fresh outputs. Both build
 # the very same .drv files; `audit build` also adds them to its own store (a standalone store in a
 # temporary root, logical dir /nix/store). nix-build runs with --max-jobs 1 (its default here).
@@ -42,6 +43,8 @@ for r in $(seq 1 "$rounds"); do
   read -r w c < <(ms "$audit" build --jobs 1 "$(inst "j1-$r" top)"); a1+=("$w"); ca1+=("$c")
   read -r w c < <(ms "$audit" build --jobs 2 "$(inst "j2-$r" top)"); a2+=("$w"); ca2+=("$c")
 done
+# Where the wall time of one graph build goes (--jobs 1): per-phase sums from PhaseClock (-Dstorelog.phases).
+phases=$(STORELOG_JAVA_OPTS="${STORELOG_JAVA_OPTS:-} -Dstorelog.phases=1" "$audit" build --jobs 1 "$(inst phases top)" 2>&1 >/dev/null | sed -n '/^phase /,$p')
 m() { printf '%s\n' "$@" | median; }
 NG=$(m "${ng[@]}"); AG=$(m "${ag[@]}"); NS=$(m "${ns[@]}"); AS=$(m "${as[@]}"); A1=$(m "${a1[@]}"); A2=$(m "${a2[@]}")
 out="$here/bench/results/build.txt"
@@ -58,5 +61,8 @@ mkdir -p "$(dirname "$out")"
   printf '%-46s %8s %8s\n' "graph, audit build --jobs 1" "$A1" "$(m "${ca1[@]}")"
   printf '%-46s %8s %8s\n' "graph, audit build --jobs 2" "$A2" "$(m "${ca2[@]}")"
   awk -v a="$A1" -v b="$A2" 'BEGIN { printf "%-46s %8.2fx\n", "--jobs 2 speed-up (wall)", a / b }'
+  echo "one more graph build, --jobs 1, wall time summed per phase (the job slot holds start + sandbox; checking and"
+  echo "registering run beside the next sandbox):"
+  echo "$phases"
   echo "raw wall: nix-graph ${ng[*]} | audit-graph ${ag[*]} | nix-single ${ns[*]} | audit-single ${as[*]} | j1 ${a1[*]} | j2 ${a2[*]}"
 } | tee "$out"

@@ -54,7 +54,10 @@ final class BuildCommand implements Callable<Integer> {
         if (jobs < 1) throw new org.storelog.app.StoreException(ExitCodes.USAGE, "--jobs must be at least 1");
         if (timeout < 0 || maxSilent < 0)
             throw new org.storelog.app.StoreException(ExitCodes.USAGE, "--timeout and --max-silent-time must not be negative");
+        org.storelog.app.build.HashWarmUp.start(Store.configFile(Audit.state(spec)));
+        long opened = org.storelog.sandbox.PhaseClock.start();
         try (Store store = Store.open(Audit.state(spec), true)) {
+            org.storelog.sandbox.PhaseClock.end("build: open the store", opened);
             store.requireStandalone("building");
             Builds builds = new Builds(store, new SandboxRunner(), System.err);
             StoreDir dir = StoreDir.of(store.config().storeDir());
@@ -86,10 +89,14 @@ final class BuildCommand implements Callable<Integer> {
                         return outs;
                     }
                 });
+                long t0 = org.storelog.sandbox.PhaseClock.start();
                 paths.add(new DerivationRegistrar(store).importFile(file));
+                org.storelog.sandbox.PhaseClock.end("build: add .drv files", t0);
             }
+            long t0 = org.storelog.sandbox.PhaseClock.start();
             Builds.Report report = builds.build(paths, new Builds.Options(jobs, keepFailed,
                     new Limits(Duration.ofSeconds(timeout), Duration.ofSeconds(maxSilent))));
+            org.storelog.sandbox.PhaseClock.end("build: all builds (plan to last commit)", t0);
             for (Builds.Failure f : report.failures()) {
                 System.err.println("error: " + f.reason());
                 if (!f.logTail().isEmpty()) {

@@ -71,6 +71,28 @@ class BuildCommandTest {
     }
 
     @Test
+    void oneJob_aFailedBuilder_startsNoFurtherBuild_logsAreKept_andNoWorkDirectoryIsLeft() throws Exception {
+        ExternalTools.require("bwrap");
+        ExternalTools.require("/usr/bin/busybox");
+        CliRunner audit = standalone();
+        String bb = busybox(audit);
+        String ok = drv(audit, bb, "fine", "echo fine; echo fine > $out");
+        String bad = drv(audit, bb, "broken", "echo broken; exit 3");
+        String never = drv(audit, bb, "never", "echo never > $out");
+        CliRunner.Result r = audit.run("build", "--jobs", "1", ok, bad, never);
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("building '" + ok + "'"), r.err());
+        assertTrue(r.err().contains("building '" + bad + "'"), r.err());
+        assertFalse(r.err().contains("building '" + never + "'"), "a build started after the failure: " + r.err());
+        assertEquals("fine\n", audit.run("build-log", ok).out());
+        assertEquals("broken\n", audit.run("build-log", bad).out());
+        try (var work = Files.list(tmp.resolve("state").resolve("builds"))) {
+            // the checking and deleting run beside the sandboxes, but are finished before the command returns
+            assertEquals(java.util.List.of(), work.toList());
+        }
+    }
+
+    @Test
     void attachedStore_refusesToBuildOrAdd_andIsNeverWritten() throws Exception {
         Path state = tmp.resolve("attached");
         Path nixRoot = Files.createDirectories(tmp.resolve("nixroot/nix/store")).getParent().getParent();

@@ -70,17 +70,27 @@ public final class BwrapCommand {
      * count; then {@link #argv bwrap}.
      */
     public static List<String> commandLine(SandboxRequest r, Tools tools, Optional<HostUser> buildUser) {
+        return commandLine(r, tools, buildUser, r.hostEtcDir());
+    }
+
+    /** As {@link #commandLine(SandboxRequest, Tools, Optional)}, with the generated {@code /etc} taken from {@code etcDir}. */
+    public static List<String> commandLine(SandboxRequest r, Tools tools, Optional<HostUser> buildUser, Path etcDir) {
         List<String> cmd = new ArrayList<>(List.of(tools.sh(), "-c",
                 "umask " + String.format("%04o", r.variation().umask()) + "; ulimit -S -c 0; exec \"$@\"", "sh"));
         buildUser.ifPresent(u -> cmd.addAll(List.of(tools.setpriv(), "--reuid", Integer.toString(u.uid()),
                 "--regid", Integer.toString(u.gid()), "--clear-groups")));
         r.variation().cpuCount().ifPresent(n -> cmd.addAll(List.of(tools.taskset(), "-c", n == 1 ? "0" : "0-" + (n - 1))));
-        cmd.addAll(argv(r, tools.bwrap()));
+        cmd.addAll(argv(r, tools.bwrap(), etcDir));
         return cmd;
     }
 
     /** The bubblewrap invocation alone, starting with {@code bwrap}. */
     public static List<String> argv(SandboxRequest r, String bwrap) {
+        return argv(r, bwrap, r.hostEtcDir());
+    }
+
+    /** As {@link #argv(SandboxRequest, String)}, with the generated {@code /etc} bound from {@code etcDir}. */
+    public static List<String> argv(SandboxRequest r, String bwrap, Path etcDir) {
         Variation v = r.variation();
         List<String> a = new ArrayList<>();
         a.add(bwrap);
@@ -108,7 +118,7 @@ public final class BwrapCommand {
             else add(a, "--ro-bind", in.getValue().toString(), in.getKey());
         }
 
-        add(a, "--ro-bind", r.hostEtcDir().toString(), "/etc");
+        add(a, "--ro-bind", etcDir.toString(), "/etc");
         add(a, "--dev", "/dev");
         add(a, "--dev-bind-try", "/dev/kvm", "/dev/kvm");
         add(a, "--perms", "1777", "--tmpfs", "/dev/shm");

@@ -38,6 +38,12 @@ public final class SandboxRunner {
 
     private final BwrapCommand.Tools tools;
     private final Optional<BwrapCommand.HostUser> buildUser;
+    /** Where generated {@code /etc} directories are shared between builds (null: one per build). */
+    private final Path etcCache;
+    /** bwrap's path once {@link #checkAvailable} has passed (it is not looked up again for each build). */
+    private volatile String checkedBwrap;
+    /** Shared {@code /etc} directories this runner made or checked, by content key. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Path> etcDirs = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Uses {@code /bin/sh}, and {@code bwrap} and {@code taskset} found on PATH; bwrap runs as the caller. */
     public SandboxRunner() {
@@ -55,8 +61,24 @@ public final class SandboxRunner {
      *                  store) and the build directory ({@code UID:GID 0700}) over to it.
      */
     public SandboxRunner(BwrapCommand.Tools tools, Optional<BwrapCommand.HostUser> buildUser) {
+        this(tools, buildUser, null);
+    }
+
+    private SandboxRunner(BwrapCommand.Tools tools, Optional<BwrapCommand.HostUser> buildUser, Path etcCache) {
         this.tools = tools;
         this.buildUser = buildUser;
+        this.etcCache = etcCache;
+    }
+
+    /**
+     * This runner, with the generated {@code /etc} of builds kept in {@code dir}, one directory per
+     * distinct content, and bound read-only into every sandbox that needs that content, instead of
+     * being written to each build's scratch directory and deleted after it. The sandbox sees the same
+     * files either way. Fixed-output builds (which copy the host's network files) keep their own.
+     * A directory found there from an earlier run is checked file by file before it is used.
+     */
+    public SandboxRunner withEtcCache(Path dir) {
+        return new SandboxRunner(tools, buildUser, dir.toAbsolutePath());
     }
 
     /**
@@ -92,7 +114,9 @@ public final class SandboxRunner {
      *         still drained, so the builder is not blocked by it)
      */
     public SandboxResult run(SandboxRequest r, OutputStream log) {
-        String bwrap = checkAvailable();
+        long t0 = PhaseClock.start();
+        String bwrap = checkedBwrap;
+        if (bwrap == null) checkedBwrap = bwrap = checkAvailable();
         String taskset = null;
         String setpriv = null;
         if (buildUser.isPresent()) {
@@ -109,14 +133,18 @@ public final class SandboxRunner {
                 throw new SandboxException(Reason.BWRAP_MISSING, "taskset is needed to vary the CPU count; "
                         + "install it with: apt-get install util-linux");
         }
-        prepare(r, buildUser);
+        Path etc = sharedEtc(r);
+        prepare(r, buildUser, etc == null);
+        t0 = PhaseClock.end("sandbox: prepare", t0);
         long start = System.nanoTime();
         try {
             List<String> cmd = BwrapCommand.commandLine(r, new BwrapCommand.Tools(tools.sh(), setpriv, taskset, bwrap),
-                    buildUser);
+                    buildUser, etc == null ? r.hostEtcDir() : etc);
             return supervise(r, cmd, log, start);
         } finally {
+            t0 = PhaseClock.start();
             cleanUp(r);
+            PhaseClock.end("sandbox: clean up", t0);
         }
     }
 
@@ -129,8 +157,10 @@ public final class SandboxRunner {
         hostEnv.clear();
         hostEnv.put("PATH", path);
         Process p;
+        long t0 = PhaseClock.start();
         try {
             p = pb.start();
+            t0 = PhaseClock.end("sandbox: start bwrap", t0);
         } catch (IOException e) {
             throw new SandboxException(Reason.SETUP_FAILED, "cannot start " + cmd.get(0) + ": " + e.getMessage(), e);
         }
@@ -154,6 +184,7 @@ public final class SandboxRunner {
             if (timedOut || silent) kill(p);
             int exit = p.waitFor();
             long end = System.nanoTime();
+            t0 = PhaseClock.end("sandbox: bwrap runs", t0);
             pumpThread.join(TimeUnit.SECONDS.toMillis(10));
             if (pumpThread.isAlive()) {
                 // Something outside the PID namespace kept the pipe open; do not hang on it.
@@ -193,6 +224,11 @@ public final class SandboxRunner {
 
     /** Creates the writable store directory and the generated /etc; refuses outputs that already exist. */
     static void prepare(SandboxRequest r, Optional<BwrapCommand.HostUser> buildUser) {
+        prepare(r, buildUser, true);
+    }
+
+    /** As {@link #prepare(SandboxRequest, Optional)}; {@code writeEtc} false when the build uses a shared /etc. */
+    private static void prepare(SandboxRequest r, Optional<BwrapCommand.HostUser> buildUser, boolean writeEtc) {
         try {
             Path store = r.hostStoreDir();
             Files.createDirectories(store);
@@ -211,19 +247,7 @@ public final class SandboxRunner {
                 if (!Files.exists(in.getValue(), LinkOption.NOFOLLOW_LINKS))
                     throw new SandboxException(Reason.INVALID_REQUEST, "files of input " + in.getKey()
                             + " are missing at " + in.getValue());
-            Path etc = r.hostEtcDir();
-            if (Files.exists(etc, LinkOption.NOFOLLOW_LINKS)) OutputCanonicalizer.delete(etc);
-            Files.createDirectories(etc);
-            for (var f : SandboxEnvironment.etcFiles(r).entrySet())
-                Files.setAttribute(Files.writeString(etc.resolve(f.getKey()), f.getValue(), StandardCharsets.UTF_8),
-                        "unix:mode", 0644);
-            if (r.fixedOutput())
-                for (String name : new String[] {"resolv.conf", "services", "hosts"}) {
-                    Path host = Path.of("/etc", name);
-                    if (Files.isReadable(host))
-                        Files.setAttribute(Files.copy(host, etc.resolve(name)), "unix:mode", 0644);
-                }
-            Files.setAttribute(etc, "unix:mode", 0755); // Nix 2.8 leaves its /etc 0755 (later versions: 0555)
+            if (writeEtc) writeEtc(r, r.hostEtcDir());
             if (!r.variation().buildDirOnTmpfs()) {
                 try {
                     Files.createDirectory(r.buildDir());
@@ -240,6 +264,74 @@ public final class SandboxRunner {
         } catch (IOException e) {
             throw new SandboxException(Reason.IO, "cannot prepare sandbox directories under " + r.scratchDir() + ": " + e, e);
         }
+    }
+
+    /** Writes the generated /etc files of {@code r} into {@code etc} (replaced if it exists). */
+    private static void writeEtc(SandboxRequest r, Path etc) throws IOException {
+        if (Files.exists(etc, LinkOption.NOFOLLOW_LINKS)) OutputCanonicalizer.delete(etc);
+        Files.createDirectories(etc);
+        for (var f : SandboxEnvironment.etcFiles(r).entrySet())
+            Files.setAttribute(Files.writeString(etc.resolve(f.getKey()), f.getValue(), StandardCharsets.UTF_8),
+                    "unix:mode", 0644);
+        if (r.fixedOutput())
+            for (String name : new String[] {"resolv.conf", "services", "hosts"}) {
+                Path host = Path.of("/etc", name);
+                if (Files.isReadable(host))
+                    Files.setAttribute(Files.copy(host, etc.resolve(name)), "unix:mode", 0644);
+            }
+        Files.setAttribute(etc, "unix:mode", 0755); // Nix 2.8 leaves its /etc 0755 (later versions: 0555)
+    }
+
+    /**
+     * The shared /etc directory for {@code r} ({@link #withEtcCache}), made or checked on first use by
+     * this runner; null when builds write their own.
+     */
+    private Path sharedEtc(SandboxRequest r) {
+        if (etcCache == null || r.fixedOutput()) return null;
+        Map<String, String> files = SandboxEnvironment.etcFiles(r);
+        StringBuilder all = new StringBuilder();
+        files.forEach((k, v) -> all.append(k).append('\0').append(v).append('\0'));
+        String key;
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(all.toString().getBytes(StandardCharsets.UTF_8));
+            key = "etc-" + java.util.HexFormat.of().formatHex(h, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return etcDirs.computeIfAbsent(key, k -> {
+            Path dir = etcCache.resolve(k);
+            try {
+                if (etcMatches(dir, files)) return dir;
+                Files.createDirectories(etcCache);
+                Path tmp = etcCache.resolve(k + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+                writeEtc(r, tmp);
+                if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) OutputCanonicalizer.delete(dir);
+                Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                return dir;
+            } catch (IOException e) {
+                throw new SandboxException(Reason.IO, "cannot prepare the shared /etc under " + etcCache + ": " + e, e);
+            }
+        });
+    }
+
+    /** True if {@code dir} holds exactly {@code files}, each 0644, and is itself 0755. */
+    private static boolean etcMatches(Path dir, Map<String, String> files) throws IOException {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) return false;
+        if (!Integer.valueOf(0755).equals(mode(dir))) return false;
+        try (var s = Files.list(dir)) {
+            if (s.count() != files.size()) return false;
+        }
+        for (var f : files.entrySet()) {
+            Path p = dir.resolve(f.getKey());
+            if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || !Integer.valueOf(0644).equals(mode(p))
+                    || !Files.readString(p, StandardCharsets.UTF_8).equals(f.getValue()))
+                return false;
+        }
+        return true;
+    }
+
+    private static Integer mode(Path p) throws IOException {
+        return ((Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & 07777;
     }
 
     /** Removes the empty stubs bwrap created under the scratch store for input mounts, and the generated /etc. */

@@ -38,6 +38,37 @@ class SandboxRunnerTest {
         }
     }
 
+    @Test void sharedEtc_isWrittenOncePerContent_looksAsAPerBuildOne_andAStaleCopyIsReplaced() throws IOException {
+        String dump = "for f in /etc/*; do echo \"$f $($b stat -c %a $f)\"; $b cat $f; done > $out; $b stat -c %a /etc >> $out";
+        SandboxRequest own = TestBuilds.request(tmp.resolve("a"), dump).build();
+        Run expected = TestBuilds.run(own);
+        assertTrue(expected.result().succeeded(), expected.log());
+
+        Path cache = tmp.resolve("etc-cache");
+        SandboxRunner runner = new SandboxRunner().withEtcCache(cache);
+        SandboxRequest first = TestBuilds.request(tmp.resolve("b"), dump).build();
+        SandboxRequest second = TestBuilds.request(tmp.resolve("c"), dump).build();
+        assertTrue(TestBuilds.run(runner, first).result().succeeded());
+        assertTrue(TestBuilds.run(runner, second).result().succeeded());
+        String want = Files.readString(own.hostOutputPath(TestBuilds.OUT));
+        assertEquals(want, Files.readString(first.hostOutputPath(TestBuilds.OUT)));
+        assertEquals(want, Files.readString(second.hostOutputPath(TestBuilds.OUT)));
+        try (var s = Files.list(cache)) {
+            assertEquals(1, s.count(), "one shared /etc for one content");
+        }
+        assertFalse(Files.exists(first.hostEtcDir()));
+
+        Path shared;
+        try (var s = Files.list(cache)) {
+            shared = s.findFirst().orElseThrow();
+        }
+        Files.setAttribute(shared.resolve("passwd"), "unix:mode", 0666);
+        Files.writeString(shared.resolve("passwd"), "root::0:0::/:/bin/sh\n");
+        SandboxRequest third = TestBuilds.request(tmp.resolve("d"), dump).build();
+        assertTrue(TestBuilds.run(new SandboxRunner().withEtcCache(cache), third).result().succeeded());
+        assertEquals(want, Files.readString(third.hostOutputPath(TestBuilds.OUT)), "a tampered copy is not used");
+    }
+
     @Test void fileInputIsVisibleReadOnlyAndItsStubIsRemoved() throws IOException {
         Path src = Files.writeString(tmp.resolve("source.txt"), "file input\n");
         String logical = TestBuilds.STORE + "/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-source.txt";

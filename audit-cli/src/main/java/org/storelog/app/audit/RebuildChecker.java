@@ -114,8 +114,9 @@ public final class RebuildChecker {
     public RebuildChecker(Store store, SandboxRunner runner, PrintStream progress) {
         this.store = store;
         this.dir = StoreDir.of(store.config().storeDir());
-        this.runner = runner;
-        this.builder = new DerivationBuilder(store.view(), store.config(), runner);
+        // the generated /etc is written once per content and shared by the builds, not once per build
+        this.runner = runner.withEtcCache(store.state().resolve("sandbox-etc"));
+        this.builder = new DerivationBuilder(store.view(), store.config(), this.runner);
         this.progress = progress;
     }
 
@@ -141,7 +142,8 @@ public final class RebuildChecker {
         java.util.Set<String> running = new java.util.LinkedHashSet<>();
         bar.total(plan.size());
         try {
-            DagScheduler.run(plan.graph(), jobs, node -> {
+            // The slot holds the sandbox; hashing, comparing and recording run beside the next sandbox.
+            DagScheduler.runSplit(plan.graph(), jobs, node -> {
                 int i = Integer.parseInt(node);
                 String s = plan.nodes().get(i).subject();
                 String shown = ClosurePlan.namePart(s);
@@ -149,13 +151,16 @@ public final class RebuildChecker {
                     running.add(shown);
                     bar.step(done[0], String.join(", ", running));
                 }
-                Result res = checkOne(s, opts);
-                store.commit(List.of(res.event())); // thread-safe: concurrent checks share the log's group commit
-                synchronized (byNode) {
-                    byNode[i] = res;
-                    running.remove(shown);
-                    bar.step(++done[0], String.join(", ", running));
-                }
+                Pending pending = checkOne(s, opts);
+                return () -> {
+                    Result res = pending.result();
+                    store.commit(List.of(res.event())); // thread-safe: concurrent checks share the log's group commit
+                    synchronized (byNode) {
+                        byNode[i] = res;
+                        running.remove(shown);
+                        bar.step(++done[0], String.join(", ", running));
+                    }
+                };
             });
         } catch (IOException | RuntimeException e) {
             throw e;
@@ -165,48 +170,60 @@ public final class RebuildChecker {
         return List.of(byNode);
     }
 
-    private Result checkOne(String s, Options opts) throws IOException {
+    /** A check whose builders have run: what is left is hashing and comparing the last round's outputs. */
+    @FunctionalInterface
+    private interface Pending {
+        Result result() throws IOException;
+    }
+
+    private static Pending done(Result r) { return () -> r; }
+
+    private Pending checkOne(String s, Options opts) throws IOException {
         Resolved r = resolve(s);
         if (r.problem() != null)
-            return new Result(s, r.drvPath(), new Verdict.Inconclusive(r.problem()), new TreeMap<>(),
-                    opts.describeVariation(), opts.rounds(), List.of());
+            return done(new Result(s, r.drvPath(), new Verdict.Inconclusive(r.problem()), new TreeMap<>(),
+                    opts.describeVariation(), opts.rounds(), List.of()));
         synchronized (this) {
             if (!checkedRunner) {
                 runner.checkAvailable();
                 checkedRunner = true;
             }
         }
-        return checkDerivation(s, r.drvPath(), r.drv(), opts);
+        return checkDerivation(s, r.drvPath(), r.drv(), r.inputs(), opts);
     }
 
-    private record Resolved(String drvPath, Derivation drv, String problem) {}
+    private record Resolved(String drvPath, Derivation drv, SortedMap<String, Path> inputs, String problem) {}
 
     private Resolved resolve(String subject) {
         var view = store.view();
         String drvPath = subject;
-        if (!view.isValid(subject)) return new Resolved(subject, null, "unknown path: " + subject + " is not valid in this store");
+        if (!view.isValid(subject)) return new Resolved(subject, null, null, "unknown path: " + subject + " is not valid in this store");
         if (!subject.endsWith(".drv")) {
             var deriver = view.deriver(subject);
-            if (deriver.isEmpty()) return new Resolved(subject, null, "no deriver recorded for " + subject);
+            if (deriver.isEmpty()) return new Resolved(subject, null, null, "no deriver recorded for " + subject);
             drvPath = deriver.get();
             if (!view.isValid(drvPath))
-                return new Resolved(drvPath, null, "deriver " + drvPath + " of " + subject + " is not in this store");
+                return new Resolved(drvPath, null, null, "deriver " + drvPath + " of " + subject + " is not in this store");
         }
         Derivation d;
         try {
             d = DrvFiles.read(dir, store.config().physical(drvPath));
         } catch (IOException | RuntimeException e) {
-            return new Resolved(drvPath, null, "cannot read derivation " + drvPath + ": " + message(e));
+            return new Resolved(drvPath, null, null, "cannot read derivation " + drvPath + ": " + message(e));
         }
         try {
-            builder.inputClosure(drvPath, d);
+            return new Resolved(drvPath, d, builder.inputClosure(drvPath, d), null);
         } catch (StoreException e) {
-            return new Resolved(drvPath, null, message(e));
+            return new Resolved(drvPath, null, null, message(e));
         }
-        return new Resolved(drvPath, d, null);
     }
 
-    private Result checkDerivation(String subject, String drvPath, Derivation d, Options opts) throws IOException {
+    /**
+     * Runs the rounds; without variations, the last round's outputs are checked and compared in the
+     * returned {@link Pending} (after the sandbox, outside the job slot), otherwise everything is done here.
+     */
+    private Pending checkDerivation(String subject, String drvPath, Derivation d, SortedMap<String, Path> inputs,
+                                    Options opts) throws IOException {
         SortedMap<String, String> outPaths = new TreeMap<>(builder.outputsOf(drvPath));
         List<Path> works = new ArrayList<>();
         List<DerivationBuilder.Result> rounds = new ArrayList<>();
@@ -219,71 +236,95 @@ public final class RebuildChecker {
                 progress.println("checking '" + drvPath + "' (round " + i + " of " + opts.rounds()
                         + (opts.plan().isNone() ? "" : ", variation " + variation.describe()) + ")...");
                 ByteArrayOutputStream log = new ByteArrayOutputStream();
-                DerivationBuilder.Result r;
-                try (OutputStream sink = log) {
-                    r = builder.build(new DerivationBuilder.Request(drvPath, d, variation, work.resolve("scratch"),
-                            work.resolve("build"), opts.limits(), 0), sink);
+                DerivationBuilder.Sandboxed ran;
+                try {
+                    ran = builder.runSandbox(new DerivationBuilder.Request(drvPath, d, variation, work.resolve("scratch"),
+                            work.resolve("build"), opts.limits(), 0), inputs, log);
                 } catch (RuntimeException e) {
-                    return finish(subject, drvPath, new Verdict.Inconclusive("build failed: " + message(e)),
-                            Map.of(), opts, works, true);
+                    return done(finish(subject, drvPath, new Verdict.Inconclusive("build failed: " + message(e)),
+                            Map.of(), opts, works, true));
                 }
-                if (!r.succeeded()) {
-                    return finish(subject, drvPath, new Verdict.Inconclusive("build failed in round " + i + ": " + r.failure()
-                            + tail(log)), Map.of(), opts, works, true);
-                }
-                rounds.add(r);
+                int round = i;
+                Pending rest = () -> {
+                    try {
+                        DerivationBuilder.Result r;
+                        try {
+                            r = builder.checkOutputs(ran);
+                        } catch (RuntimeException e) {
+                            return finish(subject, drvPath, new Verdict.Inconclusive("build failed: " + message(e)),
+                                    Map.of(), opts, works, true);
+                        }
+                        if (!r.succeeded())
+                            return finish(subject, drvPath, new Verdict.Inconclusive("build failed in round " + round + ": "
+                                    + r.failure() + tail(log)), Map.of(), opts, works, true);
+                        rounds.add(r);
+                        return round == opts.rounds() ? compare(subject, drvPath, d, outPaths, rounds, works, opts) : null;
+                    } catch (IOException | RuntimeException e) {
+                        discard(works);
+                        throw e;
+                    }
+                };
+                if (i == opts.rounds() && opts.plan().isNone()) return rest;
+                Result early = rest.result();
+                if (early != null) return done(early);
             }
-            Map<String, OutputResult> outputs = new TreeMap<>();
-            List<String> diverged = new ArrayList<>();
-            List<String> notBuilt = new ArrayList<>();
-            Map<String, String> expectedHashes = new TreeMap<>();
-            int firstBadRound = Integer.MAX_VALUE;
-            for (var e : outPaths.entrySet()) {
-                String name = e.getKey(), path = e.getValue();
-                RegisteredPath info = store.view().isValid(path) ? store.view().info(path).orElse(null) : null;
-                String recorded = info == null ? null : info.narHash();
-                List<String> rebuilt = new ArrayList<>();
-                List<Path> trees = new ArrayList<>();
-                for (DerivationBuilder.Result r : rounds) {
-                    DerivationBuilder.BuiltOutput o = r.outputs().get(name);
-                    rebuilt.add(o.narHash().toPrefixedNix32());
-                    trees.add(o.hostPath());
-                }
-                Path reference = recorded != null ? store.config().physical(path) : trees.get(0);
-                String expected = recorded != null ? recorded : rebuilt.get(0);
-                List<String> files = List.of();
-                List<FileDiffs.FileDiff> explained = List.of();
-                int bad = rebuilt.indexOf(rebuilt.stream().filter(h -> !h.equals(expected)).findFirst().orElse(null));
-                if (recorded == null && rounds.size() == 1) notBuilt.add(name);
-                else if (bad >= 0) {
-                    diverged.add(name);
-                    firstBadRound = Math.min(firstBadRound, bad + 1);
-                    files = TreeDiff.between(reference, trees.get(bad));
-                    explained = diffs.between(reference, trees.get(bad));
-                }
-                outputs.put(name, new OutputResult(name, path, recorded, rebuilt, files, explained));
-                expectedHashes.put(name, expected);
-            }
-            Attribution why = diverged.isEmpty() || opts.plan().isNone() ? null
-                    : firstBadRound == 1 ? Attribution.nonDeterministicInRound1()
-                    : Attribution.find(opts.plan(), firstBadRound, (v, label) -> trial(drvPath, d, v, label, expectedHashes, opts, works));
-            Verdict v;
-            if (!diverged.isEmpty())
-                v = new Verdict.Diverged("output" + (diverged.size() > 1 ? "s " : " ") + String.join(", ", diverged)
-                        + " differ" + (diverged.size() > 1 ? "" : "s") + " from "
-                        + (outputs.get(diverged.get(0)).recorded() != null ? "the recorded output" : "the first round")
-                        + (why == null ? "" : "; " + why.explanation()));
-            else if (!notBuilt.isEmpty())
-                v = new Verdict.Inconclusive("not built yet: nothing recorded for output" + (notBuilt.size() > 1 ? "s " : " ")
-                        + String.join(", ", notBuilt) + " and only one round (use --rounds 2 to compare rebuilds)");
-            else v = new Verdict.Reproducible();
-            Result res = finish(subject, drvPath, v, outputs, opts, works, !(v instanceof Verdict.Reproducible));
-            return why == null ? res : new Result(res.subject(), res.drvPath(), res.verdict(), res.outputs(), res.variation(),
-                    res.rounds(), res.kept(), why);
+            throw new IllegalStateException("no round ran");
         } catch (IOException | RuntimeException e) {
             discard(works);
             throw e;
         }
+    }
+
+    /** Compares every output of the rounds with the recorded hash (or the first round's), explains and attributes. */
+    private Result compare(String subject, String drvPath, Derivation d, SortedMap<String, String> outPaths,
+                           List<DerivationBuilder.Result> rounds, List<Path> works, Options opts) throws IOException {
+        Map<String, OutputResult> outputs = new TreeMap<>();
+        List<String> diverged = new ArrayList<>();
+        List<String> notBuilt = new ArrayList<>();
+        Map<String, String> expectedHashes = new TreeMap<>();
+        int firstBadRound = Integer.MAX_VALUE;
+        for (var e : outPaths.entrySet()) {
+            String name = e.getKey(), path = e.getValue();
+            RegisteredPath info = store.view().isValid(path) ? store.view().info(path).orElse(null) : null;
+            String recorded = info == null ? null : info.narHash();
+            List<String> rebuilt = new ArrayList<>();
+            List<Path> trees = new ArrayList<>();
+            for (DerivationBuilder.Result r : rounds) {
+                DerivationBuilder.BuiltOutput o = r.outputs().get(name);
+                rebuilt.add(o.narHash().toPrefixedNix32());
+                trees.add(o.hostPath());
+            }
+            Path reference = recorded != null ? store.config().physical(path) : trees.get(0);
+            String expected = recorded != null ? recorded : rebuilt.get(0);
+            List<String> files = List.of();
+            List<FileDiffs.FileDiff> explained = List.of();
+            int bad = rebuilt.indexOf(rebuilt.stream().filter(h -> !h.equals(expected)).findFirst().orElse(null));
+            if (recorded == null && rounds.size() == 1) notBuilt.add(name);
+            else if (bad >= 0) {
+                diverged.add(name);
+                firstBadRound = Math.min(firstBadRound, bad + 1);
+                files = TreeDiff.between(reference, trees.get(bad));
+                explained = diffs.between(reference, trees.get(bad));
+            }
+            outputs.put(name, new OutputResult(name, path, recorded, rebuilt, files, explained));
+            expectedHashes.put(name, expected);
+        }
+        Attribution why = diverged.isEmpty() || opts.plan().isNone() ? null
+                : firstBadRound == 1 ? Attribution.nonDeterministicInRound1()
+                : Attribution.find(opts.plan(), firstBadRound, (v, label) -> trial(drvPath, d, v, label, expectedHashes, opts, works));
+        Verdict v;
+        if (!diverged.isEmpty())
+            v = new Verdict.Diverged("output" + (diverged.size() > 1 ? "s " : " ") + String.join(", ", diverged)
+                    + " differ" + (diverged.size() > 1 ? "" : "s") + " from "
+                    + (outputs.get(diverged.get(0)).recorded() != null ? "the recorded output" : "the first round")
+                    + (why == null ? "" : "; " + why.explanation()));
+        else if (!notBuilt.isEmpty())
+            v = new Verdict.Inconclusive("not built yet: nothing recorded for output" + (notBuilt.size() > 1 ? "s " : " ")
+                    + String.join(", ", notBuilt) + " and only one round (use --rounds 2 to compare rebuilds)");
+        else v = new Verdict.Reproducible();
+        Result res = finish(subject, drvPath, v, outputs, opts, works, !(v instanceof Verdict.Reproducible));
+        return why == null ? res : new Result(res.subject(), res.drvPath(), res.verdict(), res.outputs(), res.variation(),
+                res.rounds(), res.kept(), why);
     }
 
     private Result finish(String subject, String drvPath, Verdict v, Map<String, OutputResult> outputs, Options opts,

@@ -20,7 +20,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.storelog.app.Store;
 import org.storelog.domain.drv.Derivation;
 import org.storelog.domain.drv.DrvFiles;
@@ -28,6 +30,7 @@ import org.storelog.domain.event.StoreEvent;
 import org.storelog.domain.event.StoreEvent.Origin;
 import org.storelog.domain.store.StoreDir;
 import org.storelog.sandbox.Limits;
+import org.storelog.sandbox.PhaseClock;
 import org.storelog.sandbox.SandboxRunner;
 import org.storelog.sandbox.Variation;
 
@@ -37,6 +40,10 @@ import org.storelog.sandbox.Variation;
  * {@code PathRegistered(BUILT)}… + {@code BuildSucceeded}, or {@code BuildFailed} with the reason.
  * {@code BuildStarted} is committed in the background while the sandbox runs, and concurrent
  * builds commit without holding each other up, so their batches share the log's group commit.
+ * {@code jobs} bounds the sandboxes running at once: once a builder has exited, its outputs are
+ * checked, hashed and registered (and its work directory deleted) beside the next sandbox, so even
+ * one job keeps both the builder and the checking busy; a derivation's dependents start once its
+ * outputs are registered.
  * Outputs move from the build's scratch directory into the physical store by rename. Derivations
  * whose outputs are all valid are not built. After a failure no new build starts (as Nix without
  * {@code --keep-going}); running ones finish and are recorded.
@@ -65,8 +72,9 @@ public final class Builds {
     public Builds(Store store, SandboxRunner runner, PrintStream progress) {
         this.store = store;
         this.dir = StoreDir.of(store.config().storeDir());
-        this.runner = runner;
-        this.builder = new DerivationBuilder(store.view(), store.config(), runner);
+        // the generated /etc is written once per content and shared by the builds, not once per build
+        this.runner = runner.withEtcCache(store.state().resolve("sandbox-etc"));
+        this.builder = new DerivationBuilder(store.view(), store.config(), this.runner);
         this.logs = new BuildLogs(store.state());
         this.progress = progress;
     }
@@ -84,19 +92,37 @@ public final class Builds {
 
         List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean stop = new AtomicBoolean();
-        int[] built = {0};
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, opts.jobs()));
+        AtomicInteger built = new AtomicInteger();
+        // --jobs bounds the sandboxes running at once; checking, registering and deleting a finished
+        // build's files happen beside the next sandbox, on threads of their own.
+        ExecutorService sandboxes = Executors.newFixedThreadPool(Math.max(1, opts.jobs()),
+                r -> Thread.ofPlatform().daemon().name("build-sandbox").unstarted(r));
+        ExecutorService after = Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon().name("build-finish").unstarted(r));
+        Run run = new Run(plan, deps, new TreeMap<>(), sandboxes, after, opts, failures, stop, built);
         try {
-            Map<String, CompletableFuture<Boolean>> futures = new TreeMap<>();
-            for (String p : plan.keySet()) schedule(p, plan, deps, futures, pool, opts, failures, stop, built);
-            CompletableFuture.allOf(futures.values().toArray(CompletableFuture[]::new)).join();
+            for (String p : plan.keySet()) schedule(p, run);
+            CompletableFuture.allOf(run.futures.values().toArray(CompletableFuture[]::new)).join();
         } finally {
-            pool.shutdown();
+            // Wait for every thread to end (build directories still being deleted included): a thread
+            // that read LMDB must not exit while the store closes (its reader slot is freed at exit).
+            sandboxes.shutdown();
+            after.shutdown();
+            try {
+                sandboxes.awaitTermination(10, TimeUnit.MINUTES);
+                after.awaitTermination(10, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         Map<String, Map<String, String>> outputs = new LinkedHashMap<>();
         for (String p : drvPaths) outputs.put(p, builder.outputsOf(p));
-        return new Report(outputs, List.copyOf(failures), built[0]);
+        return new Report(outputs, List.copyOf(failures), built.get());
     }
+
+    /** What the builds of one {@link #build} call share. */
+    private record Run(Map<String, Derivation> plan, Map<String, List<String>> deps,
+                       Map<String, CompletableFuture<Boolean>> futures, ExecutorService sandboxes, ExecutorService after,
+                       Options opts, List<Failure> failures, AtomicBoolean stop, AtomicInteger built) {}
 
     /** Depth-first: a derivation is planned if one of its outputs is not valid; then its inputs likewise. */
     private void plan(String drvPath, Map<String, Derivation> plan, Map<String, List<String>> deps) throws IOException {
@@ -125,34 +151,59 @@ public final class Builds {
         }
     }
 
-    private CompletableFuture<Boolean> schedule(String p, Map<String, Derivation> plan, Map<String, List<String>> deps,
-                                                Map<String, CompletableFuture<Boolean>> futures, ExecutorService pool,
-                                                Options opts, List<Failure> failures, AtomicBoolean stop, int[] built) {
-        CompletableFuture<Boolean> existing = futures.get(p);
+    /**
+     * A derivation's build, after those of its inputs: the sandbox on a job thread, then the outputs
+     * checked and registered on another thread, so the next sandbox can start meanwhile. The future
+     * completes once the outputs are registered (visible to the builds that need them).
+     */
+    private CompletableFuture<Boolean> schedule(String p, Run run) {
+        CompletableFuture<Boolean> existing = run.futures.get(p);
         if (existing != null) return existing;
         List<CompletableFuture<Boolean>> before = new ArrayList<>();
-        for (String d : deps.getOrDefault(p, List.of()))
-            before.add(schedule(d, plan, deps, futures, pool, opts, failures, stop, built));
+        for (String d : run.deps.getOrDefault(p, List.of())) before.add(schedule(d, run));
         CompletableFuture<Boolean> f = CompletableFuture.allOf(before.toArray(CompletableFuture[]::new))
                 .thenApplyAsync(v -> {
-                    if (stop.get() || before.stream().anyMatch(b -> !b.join())) return false;
+                    if (run.stop.get() || before.stream().anyMatch(b -> !b.join())) return null;
                     try {
-                        boolean ok = buildOne(p, plan.get(p), opts, failures);
-                        if (ok) synchronized (built) { built[0]++; }
-                        else stop.set(true);
+                        long t0 = PhaseClock.start();
+                        try {
+                            return start(p, run.plan.get(p), run);
+                        } finally {
+                            PhaseClock.end("build: start + sandbox (job slot)", t0);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        run.stop.set(true);
+                        run.failures.add(new Failure(p, message(e), null, List.of()));
+                        return null;
+                    }
+                }, run.sandboxes)
+                .thenApplyAsync(started -> {
+                    if (started == null) return false;
+                    try {
+                        long t0 = PhaseClock.start();
+                        boolean ok = finish(started, run);
+                        PhaseClock.end("build: check + register", t0);
+                        if (ok) run.built.incrementAndGet();
+                        else run.stop.set(true);
                         return ok;
                     } catch (IOException | RuntimeException e) {
-                        stop.set(true);
-                        failures.add(new Failure(p, e.getMessage() == null ? e.toString() : e.getMessage(), null, List.of()));
+                        run.stop.set(true);
+                        run.failures.add(new Failure(p, message(e), null, List.of()));
                         return false;
                     }
-                }, pool);
-        futures.put(p, f);
+                }, run.after);
+        run.futures.put(p, f);
         return f;
     }
 
-    private boolean buildOne(String drvPath, Derivation d, Options opts, List<Failure> failures) throws IOException {
-        builder.inputClosure(drvPath, d); // bad input: an exception, before anything is recorded
+    /** A build whose sandbox has run: what {@link #finish} needs. */
+    private record Started(String drvPath, String buildId, Path work, Path buildDir, CompletableFuture<?> startedEvent,
+                           LazyLog log, LogTail tail, DerivationBuilder.Sandboxed sandboxed) {}
+
+    /** Records {@code BuildStarted} and runs the builder; a builder that failed stops new builds from starting. */
+    private Started start(String drvPath, Derivation d, Run run) throws IOException {
+        // bad input: an exception, before anything is recorded
+        java.util.SortedMap<String, Path> inputs = builder.inputClosure(drvPath, d);
         String buildId = UUID.randomUUID().toString();
         Path work = store.state().resolve("builds").resolve(buildId);
         Path scratch = work.resolve("scratch");
@@ -163,27 +214,58 @@ public final class Builds {
         // committed, so the log always has it first (and has it even if this process dies mid-build).
         CompletableFuture<?> started = store.commitAsync(List.of(new StoreEvent.BuildStarted(drvPath, buildId,
                 Variation.NONE.describe())));
-        DerivationBuilder.Result r;
         LogTail tail = new LogTail();
-        try (OutputStream log = logs.create(drvPath, buildId); OutputStream tee = new Tee(log, tail)) {
-            r = builder.build(new DerivationBuilder.Request(drvPath, d, Variation.NONE, scratch, buildDir, opts.limits(), 0), tee);
+        LazyLog log = new LazyLog(() -> logs.create(drvPath, buildId));
+        DerivationBuilder.Sandboxed sandboxed;
+        try {
+            sandboxed = builder.runSandbox(new DerivationBuilder.Request(drvPath, d, Variation.NONE, scratch, buildDir,
+                    run.opts.limits(), 0), inputs, new Tee(log, tail));
         } catch (RuntimeException e) {
-            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            log.close();
             join(started);
-            store.commit(List.of(new StoreEvent.BuildFailed(drvPath, buildId, why, 0)));
+            store.commit(List.of(new StoreEvent.BuildFailed(drvPath, buildId, message(e), 0)));
             StoreFiles.removeTree(work);
             throw e;
         }
-        long ms = r.duration().toMillis();
-        if (!r.succeeded()) {
-            Path kept = null;
-            if (opts.keepFailed()) kept = buildDir;
-            else StoreFiles.removeTree(work);
-            join(started);
-            store.commit(List.of(new StoreEvent.BuildFailed(drvPath, buildId, r.failure(), ms)));
-            failures.add(new Failure(drvPath, r.failure(), kept, tail.lines()));
-            return false;
+        if (!sandboxed.result().succeeded()) run.stop.set(true); // as Nix without --keep-going
+        return new Started(drvPath, buildId, work, buildDir, started, log, tail, sandboxed);
+    }
+
+    /** Checks the outputs, moves them into the store and commits the outcome; the work directory is deleted afterwards. */
+    private boolean finish(Started s, Run run) throws IOException {
+        String drvPath = s.drvPath();
+        boolean keep = false;
+        try {
+            s.log().close();
+            DerivationBuilder.Result r = builder.checkOutputs(s.sandboxed());
+            long ms = r.duration().toMillis();
+            if (!r.succeeded()) {
+                Path kept = run.opts.keepFailed() ? s.buildDir() : null;
+                keep = kept != null;
+                join(s.startedEvent());
+                store.commit(List.of(new StoreEvent.BuildFailed(drvPath, s.buildId(), r.failure(), ms)));
+                run.failures.add(new Failure(drvPath, r.failure(), kept, s.tail().lines()));
+                return false;
+            }
+            register(drvPath, s.buildId(), r, s.startedEvent());
+            return true;
+        } finally {
+            if (!keep) {
+                Path work = s.work();
+                run.after.execute(() -> {
+                    try {
+                        StoreFiles.removeTree(work);
+                    } catch (IOException | RuntimeException e) {
+                        progress.println("warning: cannot delete " + work + ": " + message(e));
+                    }
+                });
+            }
         }
+    }
+
+    /** One batch: the outputs not yet valid ({@code PathRegistered}, moved into the store) and {@code BuildSucceeded}. */
+    private void register(String drvPath, String buildId, DerivationBuilder.Result r, CompletableFuture<?> started)
+            throws IOException {
         CompletableFuture<Void> registered = new CompletableFuture<>();
         try {
             List<StoreEvent> batch = new ArrayList<>();
@@ -204,7 +286,7 @@ public final class Builds {
                             o.references(), drvPath, o.ca(), List.of(), now, Origin.BUILT));
                 }
             }
-            batch.add(new StoreEvent.BuildSucceeded(drvPath, buildId, outs, ms));
+            batch.add(new StoreEvent.BuildSucceeded(drvPath, buildId, outs, r.duration().toMillis()));
             join(started);
             for (CompletableFuture<Void> o : others) join(o);
             store.commit(batch);
@@ -212,11 +294,10 @@ public final class Builds {
         } catch (RuntimeException | IOException e) {
             registered.completeExceptionally(e);
             throw e;
-        } finally {
-            StoreFiles.removeTree(work);
         }
-        return true;
     }
+
+    private static String message(Throwable e) { return e.getMessage() == null ? e.toString() : e.getMessage(); }
 
     /** Waits for a background commit; its failure is this build's failure. */
     private static void join(CompletableFuture<?> f) {
@@ -226,6 +307,55 @@ public final class Builds {
             if (e.getCause() instanceof RuntimeException re) throw re;
             if (e.getCause() instanceof Error err) throw err;
             throw e;
+        }
+    }
+
+    /**
+     * The build log: the first 64 KiB are kept in memory, and the compressed file is created only when
+     * more comes or at close (which {@link #finish} does, after the sandbox): a quiet build creates
+     * its log file beside the next sandbox instead of before its own.
+     */
+    static final class LazyLog extends OutputStream {
+        static final int BUFFERED = 64 * 1024;
+
+        interface Opener {
+            OutputStream open() throws IOException;
+        }
+
+        private final Opener opener;
+        private ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        private OutputStream out;
+        private boolean closed;
+
+        LazyLog(Opener opener) { this.opener = opener; }
+
+        @Override public synchronized void write(int b) throws IOException { write(new byte[] {(byte) b}, 0, 1); }
+
+        @Override public synchronized void write(byte[] b, int off, int len) throws IOException {
+            if (closed) throw new IOException("build log already closed");
+            if (out == null && buffer.size() + len <= BUFFERED) {
+                buffer.write(b, off, len);
+                return;
+            }
+            open().write(b, off, len);
+        }
+
+        private OutputStream open() throws IOException {
+            if (out == null) {
+                out = opener.open();
+                buffer.writeTo(out);
+                buffer = null;
+            }
+            return out;
+        }
+
+        @Override public synchronized void flush() throws IOException { if (out != null) out.flush(); }
+
+        @Override public synchronized void close() throws IOException {
+            if (closed) return;
+            OutputStream o = open();
+            closed = true;
+            o.close();
         }
     }
 

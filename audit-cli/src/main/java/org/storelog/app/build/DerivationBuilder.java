@@ -31,6 +31,7 @@ import org.storelog.nar.NarHasher;
 import org.storelog.projection.StoreView;
 import org.storelog.sandbox.CanonicalizationException;
 import org.storelog.sandbox.Limits;
+import org.storelog.sandbox.PhaseClock;
 import org.storelog.sandbox.SandboxRequest;
 import org.storelog.sandbox.SandboxResult;
 import org.storelog.sandbox.SandboxRunner;
@@ -216,9 +217,46 @@ public final class DerivationBuilder {
 
     /** Runs the build; the log receives the builder's output. */
     public Result build(Request r, OutputStream log) throws IOException {
+        return checkOutputs(runSandbox(r, inputClosure(r.drvPath(), r.drv()), log));
+    }
+
+    /**
+     * A builder that has run, its outputs not yet checked: what {@link #checkOutputs} needs. Splitting
+     * the two lets a caller start the next sandbox while this one's outputs are hashed.
+     */
+    public static final class Sandboxed {
+        private final Request request;
+        private final SandboxRequest sandbox;
+        private final SortedMap<String, String> outputPaths;
+        private final Set<String> closure;
+        private final SandboxResult result;
+        private final long startNanos;
+
+        private Sandboxed(Request request, SandboxRequest sandbox, SortedMap<String, String> outputPaths, Set<String> closure,
+                          SandboxResult result, long startNanos) {
+            this.request = request;
+            this.sandbox = sandbox;
+            this.outputPaths = outputPaths;
+            this.closure = closure;
+            this.result = result;
+            this.startNanos = startNanos;
+        }
+
+        /** How the sandbox ended (the builder's exit status, a timeout, …). */
+        public SandboxResult result() { return result; }
+
+        /** The derivation this is a build of. */
+        public String drvPath() { return request.drvPath(); }
+    }
+
+    /**
+     * The first half of {@link #build}: runs the builder in a sandbox over {@code inputs} (as
+     * {@link #inputClosure} gives them); the log receives the builder's output. The outputs stay
+     * unchecked in the scratch directory until {@link #checkOutputs}.
+     */
+    public Sandboxed runSandbox(Request r, SortedMap<String, Path> inputs, OutputStream log) throws IOException {
         long start = System.nanoTime();
         Derivation d = r.drv();
-        SortedMap<String, Path> inputs = inputClosure(r.drvPath(), d);
         SortedMap<String, String> outputPaths = new TreeMap<>();
         for (var e : d.outputs().entrySet())
             outputPaths.put(e.getKey(), e.getValue().path().orElseThrow(() -> new BuildException(
@@ -241,12 +279,22 @@ public final class DerivationBuilder {
             }
         SandboxRequest req = sb.build();
         SandboxResult sr = runner.run(req, log);
+        return new Sandboxed(r, req, outputPaths, inputs.keySet(), sr, start);
+    }
+
+    /**
+     * The second half of {@link #build}: a failed builder's result, or its outputs checked (exist,
+     * canonicalized, hashed and scanned for references, reference rules, fixed hashes).
+     */
+    public Result checkOutputs(Sandboxed s) throws IOException {
+        Request r = s.request;
+        SandboxResult sr = s.result;
         if (!sr.succeeded())
-            return failed(r, "builder for '" + r.drvPath() + "' failed: " + sr.describe(), sr, start);
+            return failed(r, "builder for '" + r.drvPath() + "' failed: " + sr.describe(), sr, s.startNanos);
         try {
-            return check(r, req, outputPaths, inputs.keySet(), sr, start);
+            return check(r, s.sandbox, s.outputPaths, s.closure, sr, s.startNanos);
         } catch (CanonicalizationException e) {
-            return failed(r, "output of '" + r.drvPath() + "' cannot be registered: " + e.getMessage(), sr, start);
+            return failed(r, "output of '" + r.drvPath() + "' cannot be registered: " + e.getMessage(), sr, s.startNanos);
         }
     }
 
@@ -264,8 +312,10 @@ public final class DerivationBuilder {
                 return failed(r, "builder for '" + r.drvPath() + "' failed to produce output path for output '" + name
                         + "' at '" + e.getValue() + "'", sr, start);
             org.storelog.sandbox.OutputCanonicalizer.checkOutputRoot(host);
+            long t1 = PhaseClock.start();
             org.storelog.sandbox.OutputCanonicalizer.canonicalize(host);
             NarDigest digest = NarHasher.hashTree(host, byHashPart.keySet());
+            PhaseClock.end("output canonicalize+hash", t1);
             List<String> refs = new ArrayList<>(new TreeSet<>(digest.foundHashParts().stream().map(byHashPart::get).toList()));
             String ca = null;
             DerivationOutput out = d.outputs().get(name);

@@ -70,13 +70,15 @@ public final class DerivationRegistrar {
         List<StoreEvent> batch = new ArrayList<>();
         String path;
         synchronized (store) {
-            path = importInto(file, batch, new java.util.HashSet<>());
+            // one hasher for the whole graph: each input derivation's modulo hash is computed once
+            path = importInto(file, batch, new java.util.HashSet<>(), hasher(store));
             if (!batch.isEmpty()) store.commit(batch); // the whole graph of .drv files in one batch
         }
         return path;
     }
 
-    private String importInto(Path file, List<StoreEvent> batch, Set<String> pending) throws IOException {
+    private String importInto(Path file, List<StoreEvent> batch, Set<String> pending, DerivationHasher hasher)
+            throws IOException {
         Derivation d = DrvFiles.read(dir, file);
         byte[] bytes = Files.readAllBytes(file);
         StorePath path = StorePaths.makeTextPath(dir, d.name() + StorePath.DRV_EXTENSION, Hash.sha256(bytes), d.references());
@@ -87,11 +89,11 @@ public final class DerivationRegistrar {
             String inAbs = in.absolute(dir);
             if (store.view().isValid(inAbs) || pending.contains(inAbs) || parent == null) continue;
             Path sibling = parent.resolve(in.baseName());
-            if (Files.isRegularFile(sibling)) importInto(sibling, batch, pending);
+            if (Files.isRegularFile(sibling)) importInto(sibling, batch, pending, hasher);
         }
         requireInputsValid(d, pending);
         List<String> wrong = new ArrayList<>();
-        for (OutputCheck c : OutputPaths.check(d, hasher(store)))
+        for (OutputCheck c : OutputPaths.check(d, hasher))
             if (!c.matches())
                 wrong.add("output '" + c.output() + "' is stated as " + c.stated().map(p -> p.absolute(dir)).orElse("(none)")
                         + " but computes to " + c.computed().absolute(dir));

@@ -87,4 +87,43 @@ class DagSchedulerTest {
         var u = assertThrows(DagScheduler.GraphException.class, () -> DagScheduler.run(Map.of("a", List.of("zz")), 1, n -> {}));
         assertEquals("a", u.node());
     }
+
+    @Test
+    void splitTask_finishRunsBesideTheNextSlot_andDependentsWaitForTheFinish() throws Exception {
+        // a and x are independent, b needs a; one job. a's finish waits until x's first part has run:
+        // it only can if the finish does not hold the slot. b must not start before a's finish is done.
+        Map<String, List<String>> g = new LinkedHashMap<>();
+        g.put("a", List.of());
+        g.put("x", List.of());
+        g.put("b", List.of("a"));
+        CountDownLatch xStarted = new CountDownLatch(1);
+        Set<String> finished = ConcurrentHashMap.newKeySet();
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        DagScheduler.runSplit(g, 1, n -> {
+            for (String in : g.get(n)) assertTrue(finished.contains(in), n + " started before the finish of " + in);
+            events.add("run " + n);
+            if (n.equals("x")) xStarted.countDown();
+            return () -> {
+                if (n.equals("a")) assertTrue(xStarted.await(10, TimeUnit.SECONDS), "x never ran beside a's finish");
+                events.add("finish " + n);
+                finished.add(n);
+            };
+        });
+        assertEquals(Set.of("a", "x", "b"), finished);
+        assertTrue(events.indexOf("run x") < events.indexOf("finish a"), events.toString());
+        assertTrue(events.indexOf("finish a") < events.indexOf("run b"), events.toString());
+    }
+
+    @Test
+    void splitTask_aFailingFinish_stopsNewStarts_andIsRethrown() {
+        List<String> ran = Collections.synchronizedList(new ArrayList<>());
+        var e = assertThrows(java.io.IOException.class, () -> DagScheduler.runSplit(diamondAndChain(), 1, n -> {
+            ran.add(n);
+            return () -> {
+                if (n.equals("a")) throw new java.io.IOException("cannot hash");
+            };
+        }));
+        assertEquals("cannot hash", e.getMessage());
+        assertFalse(ran.contains("b") || ran.contains("c") || ran.contains("d") || ran.contains("e"), ran.toString());
+    }
 }
