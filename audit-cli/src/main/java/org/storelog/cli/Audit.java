@@ -125,7 +125,8 @@ public final class Audit implements Runnable {
         System.out.flush();
         System.err.flush();
         boolean hot = "query".equals(command) || "build".equals(command) || "rebuild".equals(command);
-        if (hot && System.getProperty("lmdbjava.native.lib") != null && System.getProperty("jffi.boot.library.path") != null
+        // -Dstorelog.phases prints its totals from a shutdown hook, which halt would skip
+        if (hot && System.getProperty("storelog.phases") == null && System.getProperty("lmdbjava.native.lib") != null && System.getProperty("jffi.boot.library.path") != null
                 && System.getProperty("ZstdNativePath") != null)
             Runtime.getRuntime().halt(rc);
         System.exit(rc);
