@@ -116,8 +116,13 @@ public final class LmdbProjections implements StoreProjection {
         try {
             // MDB_NOTLS: a read transaction's reader slot belongs to the transaction, not to its thread, so
             // threads may come and go (the store is opened on one thread and used on others; a thread
-            // that ends after the env is closed would otherwise have LMDB clear a slot in unmapped memory)
-            Env<ByteBuffer> env = Env.create().setMapSize(initialMapSize).setMaxDbs(16).open(dir.toFile(), EnvFlags.MDB_NOTLS);
+            // that ends after the env is closed would otherwise have LMDB clear a slot in unmapped memory).
+            // MDB_NOMETASYNC: a commit fsyncs the data pages but not the meta page, one fsync instead of
+            // two (~20-40 ms less per single build). LMDB stays intact: a system crash can only undo the
+            // last committed transaction, and the projection then catches up from the log, which is
+            // fsynced on every commit.
+            Env<ByteBuffer> env = Env.create().setMapSize(initialMapSize).setMaxDbs(16)
+                    .open(dir.toFile(), EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOMETASYNC);
             try {
                 long size = Math.max(initialMapSize, env.info().mapSize);
                 while (true) {
