@@ -243,13 +243,7 @@ final class LmdbBulkFold {
             if (r != null) for (int to : r) from[fill[to - firstId]++] = firstId + i;
         }
         try (Cursor<ByteBuffer> c = p.referrersDbi().openCursor(txn)) {
-            for (int t = 0; t < n; t++) {
-                int k = count[t + 1] - count[t];
-                if (k == 0) continue;
-                val.clear();
-                for (int e = count[t]; e < count[t + 1]; e++) val.i64(from[e]);
-                putDups(c, ka, firstId + t, val, k);
-            }
+            putGroups(c, ka, val, count, e -> from[e]);
         }
         writeHistory(p, txn, ka, val, n);
         writeOutputs(p, txn, ka, val);
@@ -270,13 +264,22 @@ final class LmdbBulkFold {
         int[] fill = Arrays.copyOf(count, n);
         for (int i = 0; i < histSize; i++) seqs[fill[histIds[i] - firstId]++] = histSeqs[i];
         try (Cursor<ByteBuffer> c = p.historyDbi().openCursor(txn)) {
-            for (int t = 0; t < n; t++) {
-                int k = count[t + 1] - count[t];
-                if (k == 0) continue;
-                val.clear();
-                for (int e = count[t]; e < count[t + 1]; e++) val.i64(seqs[e]);
-                putDups(c, ka, firstId + t, val, k);
-            }
+            putGroups(c, ka, val, count, e -> seqs[e]);
+        }
+    }
+
+    /**
+     * The values of a counting sort by id, one dupsort key per id: id {@code firstId + t} gets
+     * {@code value(e)} for {@code e} in {@code start[t]..start[t+1]} (ids without values are skipped).
+     */
+    private void putGroups(Cursor<ByteBuffer> c, LmdbCodec.Out ka, LmdbCodec.Out val, int[] start,
+                           java.util.function.IntToLongFunction value) {
+        for (int t = 0; t + 1 < start.length; t++) {
+            int k = start[t + 1] - start[t];
+            if (k == 0) continue;
+            val.clear();
+            for (int e = start[t]; e < start[t + 1]; e++) val.i64(value.applyAsLong(e));
+            putDups(c, ka, firstId + t, val, k);
         }
     }
 
