@@ -327,14 +327,9 @@ public final class Store implements AutoCloseable {
         List<LoggedEvent> all = new ArrayList<>();
         java.util.concurrent.LinkedBlockingQueue<List<LoggedEvent>> durable = new java.util.concurrent.LinkedBlockingQueue<>();
         List<LoggedEvent> end = new ArrayList<>(0); // identity marks the end
-        CompletableFuture<Long> folding = new CompletableFuture<>();
-        Thread folder = Thread.ofPlatform().name("store-fold").start(() -> {
-            try {
-                folding.complete(projection.catchUp(new QueuedEvents(durable, end)));
-            } catch (Throwable t) {
-                folding.completeExceptionally(t);
-            }
-        });
+        CompletableFuture<Long> folding = CompletableFuture.supplyAsync(
+                () -> projection.catchUp(new QueuedEvents(durable, end)),
+                r -> Thread.ofPlatform().name("store-fold").start(r));
         RuntimeException failure = null;
         try {
             for (List<StoreEvent> batch : batches) {
@@ -355,12 +350,6 @@ public final class Store implements AutoCloseable {
             RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             if (failure == null) throw cause;
             failure.addSuppressed(cause);
-        } finally {
-            try {
-                folder.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
         if (failure != null) throw failure;
         return all;
