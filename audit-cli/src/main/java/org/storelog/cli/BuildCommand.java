@@ -54,7 +54,6 @@ final class BuildCommand implements Callable<Integer> {
         if (jobs < 1) throw new org.storelog.app.StoreException(ExitCodes.USAGE, "--jobs must be at least 1");
         if (timeout < 0 || maxSilent < 0)
             throw new org.storelog.app.StoreException(ExitCodes.USAGE, "--timeout and --max-silent-time must not be negative");
-        org.storelog.app.build.HashWarmUp.start(Store.configFile(Audit.state(spec)));
         long opened = org.storelog.sandbox.PhaseClock.start();
         try (Store store = Store.open(Audit.state(spec), true)) {
             org.storelog.sandbox.PhaseClock.end("build: open the store", opened);

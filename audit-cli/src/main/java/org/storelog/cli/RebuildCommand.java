@@ -96,7 +96,6 @@ final class RebuildCommand implements Callable<Integer> {
             throw new StoreException(ExitCodes.USAGE, e.getMessage());
         }
         List<RebuildChecker.Result> results;
-        org.storelog.app.build.HashWarmUp.start(Store.configFile(Audit.state(spec)));
         try (Store store = Store.open(Audit.state(spec), true)) {
             List<String> paths = new ArrayList<>();
             for (String a : args) paths.add(StoreArgs.storePath(store.config(), a));

@@ -10,11 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Locale;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
+import org.objectweb.asm.AnnotationVisitor;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
@@ -43,6 +46,15 @@ import org.objectweb.asm.Opcodes;
  * each constants class first in an architecture package that jnr-constants does not have for
  * x86_64: the rewritten class looks for it in jnr-constants' own jar only
  * ({@link JnrConstantsLookup}). The launcher puts this jar before jnr-ffi's and jnr-constants'.</li>
+ * <li>{@code OUT_DIR/lmdb-patches.jar}: lmdbjava's binding interface {@code Library$Lmdb} without
+ * its parameter annotations. jnr-ffi reads a method's parameter annotations when it binds the
+ * method, and the JDK makes each annotation instance a dynamic proxy: a class generated at every
+ * start (~30 ms of CPU for the first LMDB calls, with its compilation). The annotations dropped
+ * change nothing there: {@code @In}/{@code @Out} say which way to copy heap memory, and lmdbjava
+ * passes direct memory only (by-reference parameters are then copied both ways, as jnr does without
+ * them); {@code @size_t} on a {@code long} is a 64-bit integer, as a plain {@code long} is, on the
+ * 64-bit platforms only where the patch is made. Any other annotation leaves the interface as it
+ * was. The launcher puts this jar before lmdbjava's.</li>
  * <li>{@code OUT_DIR/native/}: the native libraries lmdbjava and jffi would otherwise copy out of
  * their jars into a fresh temporary file at every start (which also initializes a
  * {@code SecureRandom}). The launcher passes them with {@code -Dlmdbjava.native.lib} and
@@ -54,6 +66,12 @@ public final class StartupFiles {
     static final int CLASS_VERSION = Opcodes.V1_8;
     /** The jar holding the rewritten {@code jnr.ffi.Platform} and {@code jnr.constants.ConstantSet}. */
     static final String JNR_PATCHES_JAR = "jnr-patches.jar";
+    /** The jar holding lmdbjava's {@code Library$Lmdb} without parameter annotations. */
+    static final String LMDB_PATCHES_JAR = "lmdb-patches.jar";
+    private static final String LMDB_LIBRARY = "org/lmdbjava/Library$Lmdb";
+    /** The parameter annotations {@link #patchLmdb} may drop (see the class comment); any other stops it. */
+    private static final java.util.Set<String> DROPPABLE = java.util.Set.of("Ljnr/ffi/annotations/In;",
+            "Ljnr/ffi/annotations/Out;", "Ljnr/ffi/types/size_t;");
     private static final String PLATFORM = "jnr/ffi/Platform";
     private static final String CONSTANT_SET = "jnr/constants/ConstantSet";
     private static final String PROVIDER_PLATFORM = "storelog$providerPlatform";
@@ -76,6 +94,11 @@ public final class StartupFiles {
             patchJnr(findJar(lib, "jnr-ffi-"), findJar(lib, "jnr-constants-"), out.resolve(JNR_PATCHES_JAR));
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(out.resolve(JNR_PATCHES_JAR)); // other jnr versions: they run unpatched
+        }
+        try {
+            patchLmdb(findJar(lib, "lmdbjava-"), out.resolve(LMDB_PATCHES_JAR));
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(out.resolve(LMDB_PATCHES_JAR)); // another lmdbjava, or a 32-bit JVM: unpatched
         }
         extractNatives(out.resolve("native"));
         extractZstd(findJar(lib, "zstd-jni-"), out.resolve("native"));
@@ -194,6 +217,51 @@ public final class StartupFiles {
             o.closeEntry();
         }
         Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Writes to {@code out} a jar holding lmdbjava's {@code Library$Lmdb} from {@code lmdbjavaJar}
+     * with its parameter annotations dropped. Fails on a JVM whose {@code long} is not the size of
+     * {@code size_t} (not 64-bit), and on an interface with any annotation but those of {@link #DROPPABLE}.
+     */
+    static void patchLmdb(Path lmdbjavaJar, Path out) throws IOException {
+        if (!"64".equals(System.getProperty("sun.arch.data.model")))
+            throw new IOException("size_t is a Java long on 64-bit platforms only");
+        byte[] stripped = stripParameterAnnotations(entry(lmdbjavaJar, LMDB_LIBRARY + ".class"));
+        Path tmp = tempNextTo(out);
+        try (JarOutputStream o = new JarOutputStream(Files.newOutputStream(tmp))) {
+            o.putNextEntry(new JarEntry(LMDB_LIBRARY + ".class"));
+            o.write(stripped);
+            o.closeEntry();
+        }
+        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** {@code classFile} without parameter annotations; fails if one is not in {@link #DROPPABLE}, or there is none. */
+    static byte[] stripParameterAnnotations(byte[] classFile) throws IOException {
+        ClassReader reader = new ClassReader(classFile);
+        ClassWriter w = new ClassWriter(0);
+        List<String> unexpected = new ArrayList<>();
+        int[] dropped = {0};
+        reader.accept(new ClassVisitor(Opcodes.ASM9, w) {
+            @Override
+            public MethodVisitor visitMethod(int access, String mName, String mDesc, String signature, String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access, mName, mDesc, signature, exceptions)) {
+                    @Override public void visitAnnotableParameterCount(int count, boolean visible) {
+                        // dropped along with the annotations
+                    }
+
+                    @Override public AnnotationVisitor visitParameterAnnotation(int parameter, String desc, boolean visible) {
+                        if (!DROPPABLE.contains(desc)) unexpected.add(mName + " parameter " + parameter + ": " + desc);
+                        dropped[0]++;
+                        return null;
+                    }
+                };
+            }
+        }, 0);
+        if (!unexpected.isEmpty()) throw new IOException("unexpected parameter annotations " + unexpected);
+        if (dropped[0] == 0) throw new IOException(reader.getClassName() + " has no parameter annotations to drop");
+        return w.toByteArray();
     }
 
     private static byte[] entry(Path jarFile, String name) throws IOException {

@@ -165,4 +165,83 @@ class StartupFilesTest {
                 assertEquals(expected.getValue(name), call(errno, "getValue", new Class<?>[] {String.class}, name), name);
         }
     }
+
+    private static Path lmdbjavaJar() throws Exception {
+        return Path.of(org.lmdbjava.Env.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    /** The rewritten interface keeps every method as it was, only without parameter annotations. */
+    @Test void patchLmdb_dropsTheParameterAnnotationsAndNothingElse() throws Exception {
+        Path out = tmp.resolve(StartupFiles.LMDB_PATCHES_JAR);
+        StartupFiles.patchLmdb(lmdbjavaJar(), out);
+        byte[] patched;
+        try (JarFile j = new JarFile(out.toFile())) {
+            assertEquals(List.of("org/lmdbjava/Library$Lmdb.class"),
+                    Collections.list(j.entries()).stream().map(e -> e.getName()).toList());
+            try (InputStream in = j.getInputStream(j.getJarEntry("org/lmdbjava/Library$Lmdb.class"))) {
+                patched = in.readAllBytes();
+            }
+        }
+        byte[] original;
+        try (JarFile j = new JarFile(lmdbjavaJar().toFile());
+             InputStream in = j.getInputStream(j.getJarEntry("org/lmdbjava/Library$Lmdb.class"))) {
+            original = in.readAllBytes();
+        }
+        assertEquals(methods(original), methods(patched));
+        assertTrue(new String(original, java.nio.charset.StandardCharsets.ISO_8859_1).contains("RuntimeVisibleParameterAnnotations"));
+        assertFalse(new String(patched, java.nio.charset.StandardCharsets.ISO_8859_1).contains("RuntimeVisibleParameterAnnotations"));
+    }
+
+    /** Any annotation besides @In, @Out and @size_t stops the patch (the interface then stays as it is). */
+    @Test void stripParameterAnnotations_refusesAnAnnotationItDoesNotKnow() {
+        org.objectweb.asm.ClassWriter w = new org.objectweb.asm.ClassWriter(0);
+        w.visit(org.objectweb.asm.Opcodes.V1_8, org.objectweb.asm.Opcodes.ACC_PUBLIC | org.objectweb.asm.Opcodes.ACC_INTERFACE
+                | org.objectweb.asm.Opcodes.ACC_ABSTRACT, "probe/Lib", null, "java/lang/Object", null);
+        var m = w.visitMethod(org.objectweb.asm.Opcodes.ACC_PUBLIC | org.objectweb.asm.Opcodes.ACC_ABSTRACT, "f", "(J)I", null, null);
+        m.visitParameterAnnotation(0, "Ljnr/ffi/types/u_int32_t;", true).visitEnd();
+        m.visitEnd();
+        w.visitEnd();
+        var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> StartupFiles.stripParameterAnnotations(w.toByteArray()));
+        assertTrue(e.getMessage().contains("u_int32_t"), e.getMessage());
+    }
+
+    /**
+     * LMDB through the rewritten interface, in a JVM that loads it first: the env is created
+     * (out-pointer), a map size above 2^31 arrives whole (size_t), and three duplicates written
+     * are counted and read back (in-pointers, a count by reference).
+     */
+    @Test void patchedLmdbInterface_writesAndReadsBackThroughLmdb() throws Exception {
+        Path jar = tmp.resolve(StartupFiles.LMDB_PATCHES_JAR);
+        StartupFiles.patchLmdb(lmdbjavaJar(), jar);
+        Path env = Files.createDirectories(tmp.resolve("env"));
+        String javaCmd = ProcessHandle.current().info().command().orElseThrow();
+        Process child = new ProcessBuilder(javaCmd, "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+                "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
+                "-cp", jar + java.io.File.pathSeparator + System.getProperty("java.class.path"),
+                LmdbPatchProbe.class.getName(), env.toString()).redirectErrorStream(true).start();
+        String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, child.waitFor(), out);
+        java.util.Map<String, String> got = new java.util.HashMap<>();
+        for (String line : out.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) got.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        assertEquals(jar.toUri().toURL().toString(), got.get("from"), out);
+        assertEquals("0", got.get("annotations"), out);
+        assertEquals(String.valueOf(3L << 30), got.get("mapSize"), out);
+        assertEquals("3", got.get("count"), out);
+        assertEquals("a", got.get("first"), out);
+    }
+
+    private static List<String> methods(byte[] classFile) {
+        List<String> names = new ArrayList<>();
+        new org.objectweb.asm.ClassReader(classFile).accept(new org.objectweb.asm.ClassVisitor(org.objectweb.asm.Opcodes.ASM9) {
+            @Override public org.objectweb.asm.MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] ex) {
+                names.add(access + " " + name + desc);
+                return null;
+            }
+        }, 0);
+        return names;
+    }
 }

@@ -50,12 +50,16 @@ public final class OutputCanonicalizer {
                     "suspicious permission " + String.format("%04o", mode & 07777) + " on output; rejecting it", null);
     }
 
-    /** Canonicalizes {@code root} and everything below it. */
-    public static void canonicalize(Path root) {
-        visit(root, ownId("uid"), ownId("gid"));
+    /**
+     * Canonicalizes {@code root} and everything below it.
+     *
+     * @return the total size of the regular files under {@code root} (callers choose how to hash by it)
+     */
+    public static long canonicalize(Path root) {
+        return visit(root, ownId("uid"), ownId("gid"));
     }
 
-    private static void visit(Path path, int uid, int gid) {
+    private static long visit(Path path, int uid, int gid) {
         Map<String, Object> st = stat(path);
         int mode = (Integer) st.get("mode");
         int type = mode & S_IFMT;
@@ -74,13 +78,15 @@ public final class OutputCanonicalizer {
                         .setTimes(FileTime.fromMillis(MTIME_STORE * 1000), (FileTime) st.get("lastAccessTime"), null);
             if ((Integer) st.get("uid") != uid) Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
             if ((Integer) st.get("gid") != gid) Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+            long bytes = type == S_IFREG ? (Long) st.get("size") : 0;
             if (type == S_IFDIR) {
                 List<Path> children = new ArrayList<>();
                 try (DirectoryStream<Path> ds = Files.newDirectoryStream(path)) {
                     ds.forEach(children::add);
                 }
-                for (Path c : children) visit(c, uid, gid);
+                for (Path c : children) bytes += visit(c, uid, gid);
             }
+            return bytes;
         } catch (IOException e) {
             throw new CanonicalizationException(Reason.IO, path, "cannot canonicalize: " + e.getMessage(), e);
         }
@@ -130,7 +136,7 @@ public final class OutputCanonicalizer {
 
     private static Map<String, Object> stat(Path path) {
         try {
-            return Files.readAttributes(path, "unix:mode,uid,gid,lastModifiedTime,lastAccessTime",
+            return Files.readAttributes(path, "unix:mode,uid,gid,size,lastModifiedTime,lastAccessTime",
                     LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             throw new CanonicalizationException(Reason.IO, path, "cannot stat: " + e.getMessage(), e);

@@ -128,9 +128,9 @@ final class FileTree {
     private int waiting;
     private final long[] size = new long[1];
 
-    private FileTree(Path root, boolean deferStat, boolean concurrent) throws IOException {
+    private FileTree(Path root, boolean deferStat, boolean concurrent, boolean nativeFs) throws IOException {
         this.deferStat = deferStat;
-        byte[] c = NativeFs.available() ? cString(root.toString()) : null;
+        byte[] c = nativeFs && NativeFs.available() ? cString(root.toString()) : null;
         if (c == null) {
             this.root = node(root);
             collect(this.root);
@@ -157,7 +157,7 @@ final class FileTree {
 
     /** The tree at {@code root}, walked before this returns, with every size and mode known. */
     static FileTree scan(Path root) throws IOException {
-        return new FileTree(root, false, false);
+        return new FileTree(root, false, false, true);
     }
 
     /**
@@ -166,7 +166,12 @@ final class FileTree {
      * which the reader of their contents must fill in.
      */
     static FileTree start(Path root, boolean deferStat) throws IOException {
-        return new FileTree(root, deferStat, true);
+        return start(root, deferStat, true);
+    }
+
+    /** As {@link #start(Path, boolean)}; without {@code nativeFs} the walk uses java.nio only (no C calls to link). */
+    static FileTree start(Path root, boolean deferStat, boolean nativeFs) throws IOException {
+        return new FileTree(root, deferStat, true, nativeFs);
     }
 
     /** All regular files, in NAR order, once the walk has finished. */

@@ -25,6 +25,8 @@ public final class NarDigestSink extends OutputStream {
     private final HashAlgorithm algorithm;
     /** Made on first use: linking libcrypto takes a while, which the tree walk and the read-ahead can overlap. */
     private Digester digest;
+    /** Hash with the JDK even where libcrypto is reachable (set before the first write). */
+    private boolean jdkOnly;
     private final RefScanner scanner;
     private final OutputStream also;
     private final byte[] gathered = new byte[GATHER_BYTES];
@@ -83,13 +85,22 @@ public final class NarDigestSink extends OutputStream {
         size += len;
     }
 
+    /**
+     * Hashes with the JDK's digest, never linking libcrypto: for small inputs in a process that
+     * has not linked it yet, linking costs more than it saves. Call before the first write.
+     */
+    NarDigestSink jdkOnly() {
+        jdkOnly = true;
+        return this;
+    }
+
     /** Makes the digest now rather than at the first write that needs it. */
     void link() {
         digest();
     }
 
     private Digester digest() {
-        if (digest == null) digest = Digester.of(algorithm);
+        if (digest == null) digest = jdkOnly ? new Digester.Jdk(algorithm.newDigest()) : Digester.of(algorithm);
         return digest;
     }
 

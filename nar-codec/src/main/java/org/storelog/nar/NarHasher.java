@@ -23,6 +23,26 @@ public final class NarHasher {
         return sink.result();
     }
 
+    /**
+     * Trees whose regular files hold at most this many bytes in all are hashed by the JDK and read
+     * through java.nio by {@link #hashTree(Path, Set, long)}: linking libcrypto and libc through FFM
+     * costs 0.1–0.2 s of CPU at its first use in a process, more than hashing such a tree without
+     * them (the JDK's SHA-256 runs at ~70 MB/s compiled by C1 alone, as short commands run).
+     */
+    public static final long SMALL_TREE = 1 << 20;
+
+    /**
+     * As {@link #hashTree(Path, Set)}, for a caller that knows the total size of the regular files
+     * under {@code root} ({@code knownBytes}, -1 if unknown): a tree of at most {@link #SMALL_TREE}
+     * bytes is hashed without native code; the result is the same.
+     */
+    public static NarDigest hashTree(Path root, Set<String> candidateHashParts, long knownBytes) throws IOException {
+        if (knownBytes < 0 || knownBytes > SMALL_TREE) return hashTree(root, candidateHashParts);
+        NarDigestSink sink = new NarDigestSink(candidateHashParts).jdkOnly();
+        NarWriter.dump(root, sink, false);
+        return sink.result();
+    }
+
     /** Hash of the NAR of {@code root} with any algorithm ({@code nix-hash -r}). */
     public static Hash hashTree(Path root, HashAlgorithm algorithm) throws IOException {
         NarDigestSink sink = new NarDigestSink(algorithm, Set.of(), null);

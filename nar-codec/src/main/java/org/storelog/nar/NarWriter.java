@@ -23,9 +23,14 @@ public final class NarWriter {
 
     /** Writes the NAR serialisation of {@code root} to {@code out} (not closed, flushed). */
     public static void dump(Path root, OutputStream out) throws IOException {
-        FileTree tree = FileTree.start(root, ContentReader.statsInBatches());
+        dump(root, out, true);
+    }
+
+    /** As {@link #dump(Path, OutputStream)}; without {@code nativeFs}, files are listed and read through java.nio only. */
+    static void dump(Path root, OutputStream out, boolean nativeFs) throws IOException {
+        FileTree tree = FileTree.start(root, ContentReader.statsInBatches(), nativeFs);
         try (ContentReader contents = new ContentReader(tree)) {
-            if (tree.root instanceof FileTree.Directory) {
+            if (nativeFs && tree.root instanceof FileTree.Directory) {
                 // While the walk lists the first directory: link the read-ahead's calls, and the digest's.
                 ContentReader.warmUp();
                 if (out instanceof NarDigestSink sink) sink.link();

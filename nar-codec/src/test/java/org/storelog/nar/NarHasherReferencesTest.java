@@ -58,6 +58,12 @@ class NarHasherReferencesTest {
         assertEquals(recorded, d.foundHashParts());
         assertEquals(NixCli.query("--hash", out), d.narHash().toPrefixedNix32());
         assertEquals(Long.parseLong(NixCli.query("--size", out)), d.narSize());
+
+        // the same through the JDK digest and java.nio reads (a tree the caller says is small)
+        NarDigest jdk = NarHasher.hashTree(Path.of(out), candidates, 0);
+        assertEquals(recorded, jdk.foundHashParts());
+        assertEquals(d.narHash(), jdk.narHash());
+        assertEquals(d.narSize(), jdk.narSize());
     }
 
     private static String hashPart(String storePath) {

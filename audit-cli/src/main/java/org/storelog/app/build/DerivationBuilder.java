@@ -313,8 +313,8 @@ public final class DerivationBuilder {
                         + "' at '" + e.getValue() + "'", sr, start);
             org.storelog.sandbox.OutputCanonicalizer.checkOutputRoot(host);
             long t1 = PhaseClock.start();
-            org.storelog.sandbox.OutputCanonicalizer.canonicalize(host);
-            NarDigest digest = NarHasher.hashTree(host, byHashPart.keySet());
+            long bytes = org.storelog.sandbox.OutputCanonicalizer.canonicalize(host);
+            NarDigest digest = NarHasher.hashTree(host, byHashPart.keySet(), bytes);
             PhaseClock.end("output canonicalize+hash", t1);
             List<String> refs = new ArrayList<>(new TreeSet<>(digest.foundHashParts().stream().map(byHashPart::get).toList()));
             String ca = null;

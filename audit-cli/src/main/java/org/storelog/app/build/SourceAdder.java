@@ -48,8 +48,8 @@ public final class SourceAdder {
         try {
             Path copy = scratch.resolve(name);
             StoreFiles.copyTree(abs, copy);
-            OutputCanonicalizer.canonicalize(copy);
-            NarDigest digest = NarHasher.hashTree(copy, Set.of());
+            long bytes = OutputCanonicalizer.canonicalize(copy);
+            NarDigest digest = NarHasher.hashTree(copy, Set.of(), bytes);
             Hash narHash = digest.narHash();
             String path = StorePaths.makeFixedOutputPath(dir, FileIngestionMethod.RECURSIVE, narHash, name).absolute(dir);
             synchronized (store) {
