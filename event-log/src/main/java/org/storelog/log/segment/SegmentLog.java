@@ -37,7 +37,13 @@ import org.storelog.log.VerifyReport;
  * segment: a torn tail is truncated (and reported), damage is refused.
  */
 public final class SegmentLog implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(SegmentLog.class.getName());
+    /**
+     * Looked up when first needed: the first {@code System.getLogger} of a process searches the
+     * class path for logging services (every jar opened, ~20 ms), and only recovery logs.
+     */
+    private static final class Log {
+        static final System.Logger LOG = System.getLogger(SegmentLog.class.getName());
+    }
     public static final String LOCK_FILE = ".lock";
     private static final int WRITE_CHUNK = 1 << 20;
 
@@ -172,7 +178,7 @@ public final class SegmentLog implements AutoCloseable {
                         r.problem().offset(), r.problem().reason());
                 if (writable) throw damage;
                 // A reader still opens (verify must be able to report); it reads the intact prefix only.
-                LOG.log(System.Logger.Level.WARNING, damage.getMessage() + "; reading stops before it");
+                Log.LOG.log(System.Logger.Level.WARNING, damage.getMessage() + "; reading stops before it");
             }
             if (r.tornBytes() > 0 && recover && writable) {
                 try (FileChannel w = FileChannel.open(last.path, StandardOpenOption.WRITE)) {
@@ -180,7 +186,7 @@ public final class SegmentLog implements AutoCloseable {
                     w.force(true);
                 }
                 recoveredTornBytes += r.tornBytes();
-                LOG.log(System.Logger.Level.WARNING, "event log recovery: truncated a torn tail of " + r.tornBytes()
+                Log.LOG.log(System.Logger.Level.WARNING, "event log recovery: truncated a torn tail of " + r.tornBytes()
                         + " bytes (an uncommitted batch) at offset " + r.committedEnd() + " of " + last.path);
             }
             if (r.records() > 0 && r.lastSequence() >= last.base) {
