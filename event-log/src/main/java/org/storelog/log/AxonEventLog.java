@@ -34,6 +34,11 @@ public final class AxonEventLog implements EventLog {
     public LogBackend backend() { return backend; }
 
     @Override
+    public void prepareToAppend(java.util.Collection<Class<? extends StoreEvent>> types) {
+        backend.prepareToAppend(types);
+    }
+
+    @Override
     public List<LoggedEvent> append(List<StoreEvent> batch) {
         if (batch.isEmpty()) return List.of();
         if (CurrentUnitOfWork.isStarted())

@@ -56,6 +56,14 @@ public final class EventCodec {
         }
     }
 
+    /**
+     * Makes the writer of {@code type} now (a thread that has time to spare does it) rather than at
+     * the first event of that type appended, which is usually on the command's critical path.
+     */
+    public void prepare(Class<? extends StoreEvent> type) {
+        if (type != StoreEvent.PathRegistered.class) writers.computeIfAbsent(type, mapper::writerFor);
+    }
+
     /** Current revision of a type. */
     public int revision(String type) {
         Integer r = StoreEvent.REVISIONS.get(type);
