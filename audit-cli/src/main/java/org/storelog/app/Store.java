@@ -132,6 +132,14 @@ public final class Store implements AutoCloseable {
         }
         Store s = new Store(state, config, write);
         FutureTask<EventLog> logOpen = null;
+        // jnr's temporary memory (the first transaction's) set up beside lmdbjava's binding
+        Thread.ofPlatform().daemon().name("jnr-prepare").start(() -> {
+            try {
+                LmdbProjections.prepareNativeMemory();
+            } catch (RuntimeException | LinkageError e) {
+                // a warm-up only: the open reports whatever is wrong
+            }
+        });
         try {
             if (!write && Files.isDirectory(projectionDir(state)) && headUnchanged(state)) {
                 s.projection = LmdbProjections.openReadOnly(projectionDir(state));

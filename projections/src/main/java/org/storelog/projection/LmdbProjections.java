@@ -106,6 +106,16 @@ public final class LmdbProjections implements StoreProjection {
     /** Opens (creating it if missing) the env in {@code dir} for folding and queries. */
     public static LmdbProjections open(Path dir) { return open(dir, DEFAULT_MAP_SIZE); }
 
+    /**
+     * Sets up the part of jnr-ffi that the first LMDB transaction needs besides lmdbjava's own
+     * binding: temporary native memory, whose first allocation starts jnr's finalizer thread
+     * through reflection (~20 ms of cold code). Called on a spare thread while another opens the
+     * env, it takes that out of the open; without it the open does the same work itself.
+     */
+    public static void prepareNativeMemory() {
+        jnr.ffi.Memory.allocateTemporary(jnr.ffi.Runtime.getSystemRuntime(), jnr.ffi.NativeType.SLONG);
+    }
+
     /** As {@link #open(Path)}, starting from {@code initialMapSize} bytes if the env is new or smaller. */
     public static LmdbProjections open(Path dir, long initialMapSize) {
         try {
