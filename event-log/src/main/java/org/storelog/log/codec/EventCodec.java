@@ -43,6 +43,10 @@ public final class EventCodec {
         this.upcasters = upcasters;
         this.mapper = JsonMapper.builder()
                 .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+                // every property's serializer from its declared type (the records hold strings, numbers,
+                // lists and maps of strings, and final records: nothing polymorphic), so a writer made
+                // ahead (prepare) has them all, instead of finding each at the first event written
+                .enable(MapperFeature.USE_STATIC_TYPING)
                 .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .build();
