@@ -132,10 +132,10 @@ public final class Store implements AutoCloseable {
         }
         Store s = new Store(state, config, write);
         FutureTask<EventLog> logOpen = null;
-        // jnr's temporary memory (the first transaction's) set up beside lmdbjava's binding
+        // parts of jnr-ffi's set-up made beside the env's open (LmdbProjections.prepareNative)
         Thread.ofPlatform().daemon().name("jnr-prepare").start(() -> {
             try {
-                LmdbProjections.prepareNativeMemory();
+                LmdbProjections.prepareNative();
             } catch (RuntimeException | LinkageError e) {
                 // a warm-up only: the open reports whatever is wrong
             }

@@ -107,12 +107,23 @@ public final class LmdbProjections implements StoreProjection {
     public static LmdbProjections open(Path dir) { return open(dir, DEFAULT_MAP_SIZE); }
 
     /**
-     * Sets up the part of jnr-ffi that the first LMDB transaction needs besides lmdbjava's own
-     * binding: temporary native memory, whose first allocation starts jnr's finalizer thread
-     * through reflection (~20 ms of cold code). Called on a spare thread while another opens the
-     * env, it takes that out of the open; without it the open does the same work itself.
+     * Does ahead, on a spare thread while another opens the env, two pieces of jnr-ffi set-up that
+     * the open would otherwise do in turn on its own (~20–30 ms of cold code each): with jnr's
+     * reflection invoker (as the launcher runs short commands), the proxy class it makes for
+     * lmdbjava's binding interface (the JDK caches it per class loader and interface list, so the
+     * open finds it made); and temporary native memory, whose first allocation, in the first LMDB
+     * transaction, starts jnr's finalizer thread through reflection.
      */
-    public static void prepareNativeMemory() {
+    public static void prepareNative() {
+        if ("false".equals(System.getProperty("jnr.ffi.asm.enabled"))) {
+            try {
+                Class<?> binding = Class.forName("org.lmdbjava.Library$Lmdb", false, Env.class.getClassLoader());
+                java.lang.reflect.Proxy.newProxyInstance(binding.getClassLoader(),
+                        new Class<?>[] {binding, jnr.ffi.provider.LoadedLibrary.class}, (proxy, method, args) -> null);
+            } catch (ClassNotFoundException | IllegalArgumentException e) {
+                // another lmdbjava: nothing made ahead
+            }
+        }
         jnr.ffi.Memory.allocateTemporary(jnr.ffi.Runtime.getSystemRuntime(), jnr.ffi.NativeType.SLONG);
     }
 
