@@ -38,8 +38,39 @@ public final class NarHasher {
      */
     public static NarDigest hashTree(Path root, Set<String> candidateHashParts, long knownBytes) throws IOException {
         if (knownBytes < 0 || knownBytes > SMALL_TREE) return hashTree(root, candidateHashParts);
+        var attrs = java.nio.file.Files.readAttributes(root, java.nio.file.attribute.PosixFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        if (attrs.isRegularFile() && attrs.size() <= SMALL_TREE) {
+            // one small file (an output, a .drv): read whole, framed in memory; no walk, no read-ahead
+            byte[] contents = java.nio.file.Files.readAllBytes(root);
+            return hashRegularFile(contents, attrs.permissions().contains(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE),
+                    candidateHashParts);
+        }
         NarDigestSink sink = new NarDigestSink(candidateHashParts).jdkOnly();
         NarWriter.dump(root, sink, false);
+        return sink.result();
+    }
+
+    /**
+     * SHA-256, size and references of the NAR of one regular file holding {@code contents}
+     * (executable or not), as {@link #hashTree(Path, Set)} gives for such a file: the NAR's
+     * framing around the bytes, hashed by the JDK, for bytes already in memory (a {@code .drv}
+     * just written) or small files.
+     */
+    public static NarDigest hashRegularFile(byte[] contents, boolean executable, Set<String> candidateHashParts) {
+        NarDigestSink sink = new NarDigestSink(candidateHashParts).jdkOnly();
+        byte[] length = new byte[8];
+        NarWire.putU64(length, 0, contents.length);
+        try {
+            sink.write(NarWire.MAGIC_BYTES);
+            sink.write(executable ? NarWire.EXECUTABLE_HEAD : NarWire.REGULAR_HEAD);
+            sink.write(length);
+            sink.write(contents);
+            sink.write(NarWire.ZEROS, 0, NarWire.padding(contents.length));
+            sink.write(NarWire.CLOSE_TOKEN);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a digest sink with nothing behind it does no I/O
+        }
         return sink.result();
     }
 

@@ -123,7 +123,7 @@ public final class DerivationRegistrar {
         if (store.view().isValid(abs)) return List.of();
         Path host = store.config().physical(abs);
         StoreFiles.writeFile(host, text);
-        var digest = NarHasher.hashTree(host, Set.of(), text.length);
+        var digest = NarHasher.hashRegularFile(text, false, Set.of()); // what was just written: a plain file
         List<String> refs = d.references().stream().map(p -> p.absolute(dir)).toList();
         Map<String, String> outputs = new TreeMap<>();
         d.outputs().forEach((name, o) -> outputs.put(name, o.path().orElseThrow().absolute(dir)));
