@@ -19,6 +19,14 @@ import org.storelog.domain.hash.HashAlgorithm;
  * cost no provider look-up. Updates from heap arrays are passed without a copy (critical
  * downcalls that may read the Java heap); direct buffers are passed as they are.
  *
+ * <p>SHA-256, the hash of every NAR and of {@code audit hash} by default, links
+ * {@code SHA256_Update} only: each downcall handle costs start-up time (the JDK generates and
+ * compiles a class per call shape, ~15 ms of CPU each), and {@code Init} and {@code Final} are
+ * simple enough to do here on the public {@code SHA256_CTX} of {@code <openssl/sha.h>}: the
+ * initial state is written into the context, and the final padding (0x80, zeros, the length in
+ * bits, FIPS 180-4 section 5.1.1) is fed through {@code Update}, after which the context's
+ * {@code h} words are the digest.
+ *
  * <p>Not used, so hashing falls back to the JDK, when {@code -Dstorelog.nar.libcrypto=false},
  * when native access is not enabled for this code ({@code --enable-native-access}, which the
  * launcher passes; without it the JVM would print a warning), or when no libcrypto is found.
@@ -29,6 +37,7 @@ final class LibCrypto {
     /** Large enough for MD5_CTX, SHA_CTX, SHA256_CTX and SHA512_CTX (216 bytes). */
     private static final long CONTEXT_BYTES = 256;
 
+    /** {@code init} and {@code finish} are null for SHA-256, done in Java ({@link Sha256}). */
     private record Functions(MethodHandle init, MethodHandle update, MethodHandle finish) {}
 
     private static SymbolLookup LIBRARY;
@@ -80,11 +89,12 @@ final class LibCrypto {
         Optional<MemorySegment> f = LIBRARY.find(prefix + "_Final");
         if (i.isEmpty() || u.isEmpty() || f.isEmpty()) return null;
         Linker linker = Linker.nativeLinker();
-        Functions fs = new Functions(
+        // An update never blocks or calls back, and may read a heap array in place.
+        MethodHandle update = linker.downcallHandle(u.get(), FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), Linker.Option.critical(true));
+        Functions fs = a == HashAlgorithm.SHA256 && Sha256.SUPPORTED ? new Functions(null, update, null) : new Functions(
                 linker.downcallHandle(i.get(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS)),
-                // An update never blocks or calls back, and may read a heap array in place.
-                linker.downcallHandle(u.get(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
-                        Linker.Option.critical(true)),
+                update,
                 linker.downcallHandle(f.get(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS)));
         FUNCTIONS[a.ordinal()] = fs;
         return fs;
@@ -94,7 +104,8 @@ final class LibCrypto {
     static Digester digester(HashAlgorithm algorithm) {
         if (PROBLEM != null) return null;
         Functions f = functions(algorithm);
-        return f == null ? null : new Native(f, algorithm.size());
+        if (f == null) return null;
+        return f.init() == null ? new Sha256(f.update()) : new Native(f, algorithm.size());
     }
 
     /** Why {@link #digester} returns null, or null when it does not. */
@@ -165,6 +176,75 @@ final class LibCrypto {
             if (t instanceof RuntimeException r) return r;
             if (t instanceof Error e) throw e;
             return new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * SHA-256 through {@code SHA256_Update} alone. {@code SHA256_CTX} is {@code h[8], Nl, Nh,
+     * data[16]} (32-bit words, {@code h} in native order), then {@code num, md_len}: 112 bytes.
+     */
+    private static final class Sha256 implements Digester {
+        /** The layout above holds on the platforms libcrypto's SHA_LONG is a 32-bit int (all it builds for). */
+        static final boolean SUPPORTED = ValueLayout.JAVA_INT.byteSize() == 4;
+        private static final long MD_LEN = 108;
+        private static final int[] H0 = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+
+        private final MethodHandle update;
+        private final MemorySegment ctx;
+        private long length;
+
+        Sha256(MethodHandle update) {
+            this.update = update;
+            this.ctx = Arena.ofAuto().allocate(CONTEXT_BYTES, 16); // zeroed: Nl, Nh, data and num start at 0
+            for (int i = 0; i < 8; i++) ctx.setAtIndex(ValueLayout.JAVA_INT, i, H0[i]);
+            ctx.set(ValueLayout.JAVA_INT, MD_LEN, 32);
+        }
+
+        @Override public void update(byte[] b, int off, int len) {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (len == 0) return;
+            call(MemorySegment.ofArray(b).asSlice(off, len), len);
+        }
+
+        @Override public void update(ByteBuffer bb) {
+            int len = bb.remaining();
+            if (len == 0) return;
+            call(MemorySegment.ofBuffer(bb), len);
+            bb.position(bb.limit());
+        }
+
+        /** Hashes {@code len} bytes at {@code data} (any segment: heap, direct or mapped). */
+        void call(MemorySegment data, long len) {
+            try {
+                if ((int) update.invokeExact(ctx, data, len) != 1) throw new IllegalStateException("libcrypto SHA256_Update failed");
+            } catch (Throwable t) {
+                throw Native.rethrow(t);
+            }
+            length += len;
+        }
+
+        @Override public byte[] finish() {
+            // Padding: 0x80, zeros up to 56 mod 64, then the length in bits as a big-endian 64-bit number.
+            long bits = length << 3;
+            int zeros = (int) ((55 - length) & 63);
+            byte[] pad = new byte[1 + zeros + 8];
+            pad[0] = (byte) 0x80;
+            for (int i = 0; i < 8; i++) pad[pad.length - 1 - i] = (byte) (bits >>> (8 * i));
+            update(pad, 0, pad.length);
+            byte[] out = new byte[32];
+            for (int i = 0; i < 8; i++) {
+                int h = ctx.getAtIndex(ValueLayout.JAVA_INT, i);
+                out[4 * i] = (byte) (h >>> 24);
+                out[4 * i + 1] = (byte) (h >>> 16);
+                out[4 * i + 2] = (byte) (h >>> 8);
+                out[4 * i + 3] = (byte) h;
+            }
+            return out;
+        }
+
+        @Override public boolean isNative() {
+            return true;
         }
     }
 }
