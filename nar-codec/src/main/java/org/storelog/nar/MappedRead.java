@@ -14,6 +14,9 @@ final class MappedRead {
     /** The smallest file worth mapping. */
     static final long MIN = (long) Integer.getInteger("storelog.nar.mapMin", 4) << 20;
 
+    /** Test hook (see the Java 22 version); never called here. */
+    static volatile java.util.function.LongConsumer beforePiece;
+
     /** Always -1 (not hashed from a mapping; nothing was written to {@code sink}). */
     static long hash(Path path, NarDigestSink sink) throws java.io.IOException {
         return -1;

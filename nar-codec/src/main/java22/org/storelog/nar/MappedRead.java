@@ -64,6 +64,12 @@ final class MappedRead {
     /** {@code struct stat} on x86-64: {@code st_mode} and {@code st_size}. */
     private static final long ST_MODE = 24, ST_SIZE = 48, STAT_BYTES = 144;
 
+    /**
+     * Test hook: called by the hashing thread with the index of each piece before the lease is
+     * checked and the piece hashed (tests truncate the file there); null outside tests.
+     */
+    static volatile java.util.function.LongConsumer beforePiece;
+
     private static final class Sys {
         static final MethodHandle SYSCALL;
 
@@ -182,6 +188,8 @@ final class MappedRead {
             try {
                 MemorySegment all = MemorySegment.ofAddress(m.address).reinterpret(m.size);
                 for (long k = 0; k < m.pieces; k++) {
+                    java.util.function.LongConsumer hook = beforePiece;
+                    if (hook != null) hook.accept(k);
                     if (!m.leaseHeld()) break; // someone wants to write or truncate: stop touching the mapping
                     m.populateUpTo(k);
                     long off = k * PIECE;
