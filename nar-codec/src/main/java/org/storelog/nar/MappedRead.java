@@ -21,4 +21,9 @@ final class MappedRead {
     static long hash(Path path, NarDigestSink sink) throws java.io.IOException {
         return -1;
     }
+
+    // Placeholders for the Java 22 version's nested classes, so that the JDK's AOT cache keeps
+    // them (see NativeFs). Never used here.
+    @SuppressWarnings("unused") private static final class Sys {}
+    @SuppressWarnings("unused") private static final class Mapping {}
 }

@@ -37,12 +37,12 @@ final class LibCrypto {
     /** Large enough for MD5_CTX, SHA_CTX, SHA256_CTX and SHA512_CTX (216 bytes). */
     private static final long CONTEXT_BYTES = 256;
 
-    /** {@code init} and {@code finish} are null for SHA-256, done in Java ({@link Sha256}). */
     private record Functions(MethodHandle init, MethodHandle update, MethodHandle finish) {}
 
     private static SymbolLookup LIBRARY;
     private static final String PROBLEM;
-    private static final Functions[] FUNCTIONS = new Functions[HashAlgorithm.values().length];
+    /** Per algorithm, its {@link Functions} once linked (an {@code Object[]}: the record is not loaded for SHA-256). */
+    private static final Object[] FUNCTIONS = new Object[HashAlgorithm.values().length];
 
     static {
         String problem = null;
@@ -76,36 +76,42 @@ final class LibCrypto {
 
     /** Links the three functions of one algorithm, on first use (each downcall handle costs start-up time). */
     private static synchronized Functions functions(HashAlgorithm a) {
-        Functions known = FUNCTIONS[a.ordinal()];
+        Functions known = (Functions) FUNCTIONS[a.ordinal()];
         if (known != null) return known;
-        String prefix = switch (a) {
-            case MD5 -> "MD5";
-            case SHA1 -> "SHA1";
-            case SHA256 -> "SHA256";
-            case SHA512 -> "SHA512";
-        };
+        String prefix = a.name(); // MD5, SHA1, SHA256, SHA512 (a switch would cost one more class)
         Optional<MemorySegment> i = LIBRARY.find(prefix + "_Init");
         Optional<MemorySegment> u = LIBRARY.find(prefix + "_Update");
         Optional<MemorySegment> f = LIBRARY.find(prefix + "_Final");
         if (i.isEmpty() || u.isEmpty() || f.isEmpty()) return null;
         Linker linker = Linker.nativeLinker();
-        // An update never blocks or calls back, and may read a heap array in place.
-        MethodHandle update = linker.downcallHandle(u.get(), FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), Linker.Option.critical(true));
-        Functions fs = a == HashAlgorithm.SHA256 && Sha256.SUPPORTED ? new Functions(null, update, null) : new Functions(
+        Functions fs = new Functions(
                 linker.downcallHandle(i.get(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS)),
-                update,
+                updateHandle(u.get()),
                 linker.downcallHandle(f.get(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS)));
         FUNCTIONS[a.ordinal()] = fs;
         return fs;
     }
 
+    /** {@code X_Update(ctx, data, len)}: never blocks or calls back, and may read a heap array in place. */
+    private static MethodHandle updateHandle(MemorySegment function) {
+        return Linker.nativeLinker().downcallHandle(function, FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), Linker.Option.critical(true));
+    }
+
+    private static MethodHandle sha256Update;
+
+    /** {@code SHA256_Update} alone, linked on first use ({@link LibCryptoSha256}). */
+    private static synchronized MethodHandle sha256Update() {
+        if (sha256Update == null) sha256Update = updateHandle(LIBRARY.find("SHA256_Update").orElseThrow());
+        return sha256Update;
+    }
+
     /** A libcrypto digester for {@code algorithm}, or null when libcrypto cannot be used. */
     static Digester digester(HashAlgorithm algorithm) {
         if (PROBLEM != null) return null;
+        if (algorithm == HashAlgorithm.SHA256 && LibCryptoSha256.SUPPORTED) return new LibCryptoSha256(sha256Update());
         Functions f = functions(algorithm);
-        if (f == null) return null;
-        return f.init() == null ? new Sha256(f.update()) : new Native(f, algorithm.size());
+        return f == null ? null : new Native(f, algorithm.size());
     }
 
     /** Why {@link #digester} returns null, or null when it does not. */
@@ -171,80 +177,11 @@ final class LibCrypto {
         private static void check(int ok, String what) {
             if (ok != 1) throw new IllegalStateException("libcrypto " + what + " failed");
         }
-
-        private static RuntimeException rethrow(Throwable t) {
-            if (t instanceof RuntimeException r) return r;
-            if (t instanceof Error e) throw e;
-            return new IllegalStateException(t);
-        }
     }
 
-    /**
-     * SHA-256 through {@code SHA256_Update} alone. {@code SHA256_CTX} is {@code h[8], Nl, Nh,
-     * data[16]} (32-bit words, {@code h} in native order), then {@code num, md_len}: 112 bytes.
-     */
-    private static final class Sha256 implements Digester {
-        /** The layout above holds on the platforms libcrypto's SHA_LONG is a 32-bit int (all it builds for). */
-        static final boolean SUPPORTED = ValueLayout.JAVA_INT.byteSize() == 4;
-        private static final long MD_LEN = 108;
-        private static final int[] H0 = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-
-        private final MethodHandle update;
-        private final MemorySegment ctx;
-        private long length;
-
-        Sha256(MethodHandle update) {
-            this.update = update;
-            this.ctx = Arena.ofAuto().allocate(CONTEXT_BYTES, 16); // zeroed: Nl, Nh, data and num start at 0
-            for (int i = 0; i < 8; i++) ctx.setAtIndex(ValueLayout.JAVA_INT, i, H0[i]);
-            ctx.set(ValueLayout.JAVA_INT, MD_LEN, 32);
-        }
-
-        @Override public void update(byte[] b, int off, int len) {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
-            if (len == 0) return;
-            call(MemorySegment.ofArray(b).asSlice(off, len), len);
-        }
-
-        @Override public void update(ByteBuffer bb) {
-            int len = bb.remaining();
-            if (len == 0) return;
-            call(MemorySegment.ofBuffer(bb), len);
-            bb.position(bb.limit());
-        }
-
-        /** Hashes {@code len} bytes at {@code data} (any segment: heap, direct or mapped). */
-        void call(MemorySegment data, long len) {
-            try {
-                if ((int) update.invokeExact(ctx, data, len) != 1) throw new IllegalStateException("libcrypto SHA256_Update failed");
-            } catch (Throwable t) {
-                throw Native.rethrow(t);
-            }
-            length += len;
-        }
-
-        @Override public byte[] finish() {
-            // Padding: 0x80, zeros up to 56 mod 64, then the length in bits as a big-endian 64-bit number.
-            long bits = length << 3;
-            int zeros = (int) ((55 - length) & 63);
-            byte[] pad = new byte[1 + zeros + 8];
-            pad[0] = (byte) 0x80;
-            for (int i = 0; i < 8; i++) pad[pad.length - 1 - i] = (byte) (bits >>> (8 * i));
-            update(pad, 0, pad.length);
-            byte[] out = new byte[32];
-            for (int i = 0; i < 8; i++) {
-                int h = ctx.getAtIndex(ValueLayout.JAVA_INT, i);
-                out[4 * i] = (byte) (h >>> 24);
-                out[4 * i + 1] = (byte) (h >>> 16);
-                out[4 * i + 2] = (byte) (h >>> 8);
-                out[4 * i + 3] = (byte) h;
-            }
-            return out;
-        }
-
-        @Override public boolean isNative() {
-            return true;
-        }
+    static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) return r;
+        if (t instanceof Error e) throw e;
+        return new IllegalStateException(t);
     }
 }
