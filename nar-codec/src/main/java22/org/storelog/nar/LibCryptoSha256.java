@@ -52,7 +52,9 @@ final class LibCryptoSha256 implements Digester {
 
     private void call(MemorySegment data, long len) {
         try {
-            if ((int) update.invokeExact(ctx, data, len) != 1) throw new IllegalStateException("libcrypto SHA256_Update failed");
+            // SHA256_Update(ctx, data, len) through the shared seven-argument shape (LibCrypto.SHAPE7).
+            if ((int) (long) update.invokeExact(ctx, data, len, 0L, 0L, 0L, 0L) != 1)
+                throw new IllegalStateException("libcrypto SHA256_Update failed");
         } catch (Throwable t) {
             throw LibCrypto.rethrow(t);
         }

@@ -2,7 +2,6 @@ package org.storelog.nar;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -12,7 +11,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -34,12 +32,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * touched, the lease is given back and the rest of the file is read with {@code read}, which sees
  * the new size: a file that changed size is reported as such. The kernel's notice of the break is
  * sent as SIGURG, which the JVM leaves at its default (ignored): SIGIO, the default, would end the
- * process. No lease (another user's file without CAP_LEASE, a file open for writing, a file
+ * process. What is left: a hashing thread that does not reach its next check (2 MiB, ~1.5 ms of
+ * hashing) within the break time, e.g. a process stopped under a debugger, loses its lease to
+ * the kernel, and a truncation then can crash it. No lease (another user's file without CAP_LEASE, a file open for writing, a file
  * system without leases), no mapping, or not x86-64 Linux: {@link #hash} returns -1 and the
  * caller reads the file as before.
  *
- * <p>All system calls go through libc's {@code syscall}, one downcall handle (each handle costs
- * start-up time), linked on a read-ahead thread while the hashing thread links libcrypto.
+ * <p>All system calls go through libc's {@code syscall}, linked with the call shape of
+ * {@code SHA256_Update} ({@link LibCrypto#SHAPE7}): the JDK generates the code of a downcall
+ * once per shape, 20-60 ms of start-up each here, so hashing a large file costs one.
  * {@code -Dstorelog.nar.map=false} turns this off; {@code -Dstorelog.nar.mapMin=MiB} (default 4)
  * is the smallest file hashed this way.
  */
@@ -71,23 +72,20 @@ final class MappedRead {
     static volatile java.util.function.LongConsumer beforePiece;
 
     private static final class Sys {
-        static final MethodHandle SYSCALL;
-
-        static {
-            Linker linker = Linker.nativeLinker();
-            ValueLayout.OfLong j = ValueLayout.JAVA_LONG;
-            SYSCALL = linker.downcallHandle(linker.defaultLookup().find("syscall").orElseThrow(),
-                    FunctionDescriptor.of(j, j, j, j, j, j, j, j), Linker.Option.firstVariadicArg(1));
-        }
+        /** libc's {@code syscall}, of the shape SHA256_Update is linked with (one generated stub for both). */
+        static final MethodHandle SYSCALL = LibCrypto.link7(Linker.nativeLinker().defaultLookup().find("syscall").orElseThrow());
     }
 
     private static long sys(long nr, long a, long b, long c, long d, long e, long f) {
+        return sys(nr, MemorySegment.ofAddress(a), b, c, d, e, f);
+    }
+
+    /** {@code syscall(nr, a, b, …)}; {@code a} may be a heap segment (a path passed in place). */
+    private static long sys(long nr, MemorySegment a, long b, long c, long d, long e, long f) {
         try {
-            return (long) Sys.SYSCALL.invokeExact(nr, a, b, c, d, e, f);
+            return (long) Sys.SYSCALL.invokeExact(MemorySegment.ofAddress(nr), a, b, c, d, e, f);
         } catch (Throwable t) {
-            if (t instanceof RuntimeException r) throw r;
-            if (t instanceof Error err) throw err;
-            throw new IllegalStateException(t);
+            throw LibCrypto.rethrow(t);
         }
     }
 
@@ -147,33 +145,16 @@ final class MappedRead {
         if (!ENABLED) return -1;
         byte[] cpath = cString(path);
         if (cpath == null) return -1;
-        CompletableFuture<Mapping> setUp = new CompletableFuture<>();
-        // Link, open, lease and map on a thread of its own, which then maps the pages in, while
-        // this thread links the digest.
-        Thread t = new Thread(() -> {
-            Mapping m;
-            try {
-                m = open(cpath);
-            } catch (Throwable e) {
-                setUp.completeExceptionally(e);
-                return;
-            }
-            setUp.complete(m);
-            if (m != null) m.populateAll();
-        }, "nar-map-ahead");
+        // Open, lease and map here (linking the downcall shape on first use), then link the digest
+        // (the same shape: a few ms) while a second thread starts mapping the pages in. Linking
+        // syscall on a second thread while this one linked libcrypto (two shapes) was slower: this
+        // thread waited 6-70 ms for the other, which shares the second core with the JIT.
+        Mapping m = open(cpath);
+        if (m == null) return -1;
+        Thread t = new Thread(m::populateAll, "nar-map-ahead");
         t.setDaemon(true);
         t.start();
         boolean direct = sink.takesDirectBuffers();
-        Mapping m;
-        try {
-            m = setUp.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while mapping " + path);
-        } catch (ExecutionException e) {
-            return -1; // e.g. no syscall function to link: the caller reads the file instead
-        }
-        if (m == null) return -1;
         if (!direct) {
             unmap(m);
             sys(SYS_CLOSE, m.fd, 0, 0, 0, 0, 0);
@@ -237,9 +218,7 @@ final class MappedRead {
     /** Opens, leases and maps the file; null when it cannot or should not be hashed from a mapping. */
     private static Mapping open(byte[] cpath) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment p = a.allocate(cpath.length);
-            MemorySegment.copy(cpath, 0, p, ValueLayout.JAVA_BYTE, 0, cpath.length);
-            int fd = (int) sys(SYS_OPEN, p.address(), O_RDONLY_NONBLOCK_CLOEXEC, 0, 0, 0, 0);
+            int fd = (int) sys(SYS_OPEN, MemorySegment.ofArray(cpath), O_RDONLY_NONBLOCK_CLOEXEC, 0, 0, 0, 0);
             if (fd < 0) return null;
             boolean keep = false;
             try {
