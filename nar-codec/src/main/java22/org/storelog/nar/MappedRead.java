@@ -50,6 +50,8 @@ final class MappedRead {
     static final long MIN = (long) Integer.getInteger("storelog.nar.mapMin", 4) << 20;
     /** Bytes per hash call and per {@code madvise}; a multiple of the page size. */
     static final long PIECE = 2L << 20;
+    /** Pieces unmapped at a time behind the hashing thread (16 MiB: what is left at the end is unmapped by the hashing thread). */
+    static final long UNMAP_BATCH = 8;
 
     private static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("storelog.nar.map", "true"))
             && System.getProperty("os.name", "").equals("Linux") && System.getProperty("os.arch", "").equals("amd64")
@@ -97,6 +99,8 @@ final class MappedRead {
         final long pieces;
         final AtomicLong next = new AtomicLong();
         volatile boolean stop;
+        /** Pieces hashed (the hashing thread no longer touches them); pieces unmapped by the second thread. */
+        volatile long hashed, unmapped;
         final CompletableFuture<Void> populated = new CompletableFuture<>();
 
         Mapping(int fd, long size, long address) {
@@ -119,11 +123,25 @@ final class MappedRead {
             sys(SYS_MADVISE, address + off, Math.min(PIECE, size - off), MADV_POPULATE_READ, 0, 0, 0);
         }
 
-        /** The populating thread's loop: every piece, in order, until done or stopped. */
+        /**
+         * The second thread's loop: maps in every piece, in order; then unmaps the pieces
+         * already hashed, {@link #UNMAP_BATCH} at a time, as the hashing thread goes on (tearing
+         * down the page tables of 1 GiB took 0.05-0.1 s, which at the end would be on the
+         * hashing thread's path; and it is paid at exit if not before). Until done or stopped.
+         */
         void populateAll() {
             try {
                 long k;
                 while (!stop && (k = next.getAndIncrement()) < pieces) populate(k);
+                while (!stop && unmapped < pieces) {
+                    long upTo = Math.min(hashed, unmapped + UNMAP_BATCH);
+                    if (upTo - unmapped < UNMAP_BATCH && upTo < pieces) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+                        continue;
+                    }
+                    sys(SYS_MUNMAP, address + unmapped * PIECE, Math.min(upTo * PIECE, size) - unmapped * PIECE, 0, 0, 0, 0);
+                    unmapped = upTo;
+                }
             } finally {
                 populated.complete(null);
             }
@@ -177,6 +195,7 @@ final class MappedRead {
                     long n = Math.min(PIECE, m.size - off);
                     sink.write(all.asSlice(off, n).asByteBuffer());
                     done += n;
+                    m.hashed = k + 1;
                 }
             } finally {
                 unmap(m);
@@ -207,11 +226,12 @@ final class MappedRead {
         }
     }
 
-    /** Stops the populating thread, unmaps the file and gives the lease back; the descriptor stays open. */
+    /** Stops the second thread, unmaps what it left mapped and gives the lease back; the descriptor stays open. */
     private static void unmap(Mapping m) {
         m.stop = true;
-        m.populated.join(); // no madvise on the range once it is unmapped
-        sys(SYS_MUNMAP, m.address, m.size, 0, 0, 0, 0);
+        m.populated.join(); // no madvise or munmap by the other thread from here on
+        long from = m.unmapped * PIECE;
+        if (from < m.size) sys(SYS_MUNMAP, m.address + from, m.size - from, 0, 0, 0, 0);
         sys(SYS_FCNTL, m.fd, F_SETLEASE, F_UNLCK, 0, 0, 0);
     }
 
