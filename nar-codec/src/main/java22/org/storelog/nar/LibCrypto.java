@@ -98,29 +98,11 @@ final class LibCrypto {
                 ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), Linker.Option.critical(true));
     }
 
-    /**
-     * The one call shape shared by {@code SHA256_Update} and, for {@link MappedRead}, libc's
-     * {@code syscall}: {@code long f(void*, void*, long, long, long, long, long)}, critical (it
-     * may read a heap array in place; neither blocks for long). The linker generates the code
-     * of a downcall once per shape, which costs 20-60 ms of start-up on this machine; a function
-     * with fewer parameters ignores the extra registers, and an {@code int} result is the low
-     * half of the {@code long}. On x86-64 (where {@code MappedRead} is used) glibc's
-     * {@code syscall} takes its arguments in registers like a fixed-argument function.
-     */
-    static final FunctionDescriptor SHAPE7 = FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS,
-            ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
-
-    /** A downcall handle of {@link #SHAPE7} for {@code function}. */
-    static MethodHandle link7(MemorySegment function) {
-        return Linker.nativeLinker().downcallHandle(function, SHAPE7, Linker.Option.critical(true));
-    }
-
     private static MethodHandle sha256Update;
 
-    /** {@code SHA256_Update} alone, of {@link #SHAPE7}, linked on first use ({@link LibCryptoSha256}). */
+    /** {@code SHA256_Update} alone, of {@link LibCryptoSha256#SHAPE}, linked on first use. */
     private static synchronized MethodHandle sha256Update() {
-        if (sha256Update == null) sha256Update = link7(LIBRARY.find("SHA256_Update").orElseThrow());
+        if (sha256Update == null) sha256Update = LibCryptoSha256.link(LIBRARY.find("SHA256_Update").orElseThrow());
         return sha256Update;
     }
 
@@ -130,6 +112,11 @@ final class LibCrypto {
         if (algorithm == HashAlgorithm.SHA256 && LibCryptoSha256.SUPPORTED) return new LibCryptoSha256(sha256Update());
         Functions f = functions(algorithm);
         return f == null ? null : new Native(f, algorithm.size());
+    }
+
+    /** Loads libcrypto now (on a thread of its own while the caller links other calls; see {@link MappedRead}). */
+    static void loadNow() {
+        java.util.Objects.requireNonNullElse(PROBLEM, "");
     }
 
     /** Why {@link #digester} returns null, or null when it does not. */

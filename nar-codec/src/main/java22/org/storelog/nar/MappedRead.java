@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * caller reads the file as before.
  *
  * <p>All system calls go through libc's {@code syscall}, linked with the call shape of
- * {@code SHA256_Update} ({@link LibCrypto#SHAPE7}): the JDK generates the code of a downcall
+ * {@code SHA256_Update} ({@link LibCryptoSha256#SHAPE}): the JDK generates the code of a downcall
  * once per shape, 20-60 ms of start-up each here, so hashing a large file costs one.
  * {@code -Dstorelog.nar.map=false} turns this off; {@code -Dstorelog.nar.mapMin=MiB} (default 4)
  * is the smallest file hashed this way.
@@ -75,7 +75,7 @@ final class MappedRead {
 
     private static final class Sys {
         /** libc's {@code syscall}, of the shape SHA256_Update is linked with (one generated stub for both). */
-        static final MethodHandle SYSCALL = LibCrypto.link7(Linker.nativeLinker().defaultLookup().find("syscall").orElseThrow());
+        static final MethodHandle SYSCALL = LibCryptoSha256.link(Linker.nativeLinker().defaultLookup().find("syscall").orElseThrow());
     }
 
     private static long sys(long nr, long a, long b, long c, long d, long e, long f) {
@@ -167,6 +167,10 @@ final class MappedRead {
         // (the same shape: a few ms) while a second thread starts mapping the pages in. Linking
         // syscall on a second thread while this one linked libcrypto (two shapes) was slower: this
         // thread waited 6-70 ms for the other, which shares the second core with the JIT.
+        // libcrypto is loaded (dlopen and its lookups, ~15 ms) on another thread meanwhile.
+        Thread crypto = new Thread(LibCrypto::loadNow, "nar-libcrypto");
+        crypto.setDaemon(true);
+        crypto.start();
         Mapping m = open(cpath);
         if (m == null) return -1;
         Thread t = new Thread(m::populateAll, "nar-map-ahead");
@@ -237,15 +241,21 @@ final class MappedRead {
 
     /** Opens, leases and maps the file; null when it cannot or should not be hashed from a mapping. */
     private static Mapping open(byte[] cpath) {
+        // Native memory and bulk copies only: heap segments and per-field accessors each cost
+        // ~5-10 ms of class initialisation at start-up.
         try (Arena a = Arena.ofConfined()) {
-            int fd = (int) sys(SYS_OPEN, MemorySegment.ofArray(cpath), O_RDONLY_NONBLOCK_CLOEXEC, 0, 0, 0, 0);
+            MemorySegment p = a.allocate(cpath.length);
+            MemorySegment.copy(cpath, 0, p, ValueLayout.JAVA_BYTE, 0, cpath.length);
+            int fd = (int) sys(SYS_OPEN, p, O_RDONLY_NONBLOCK_CLOEXEC, 0, 0, 0, 0);
             if (fd < 0) return null;
             boolean keep = false;
             try {
                 MemorySegment st = a.allocate(STAT_BYTES, 8);
                 if (sys(SYS_FSTAT, fd, st.address(), 0, 0, 0, 0) != 0) return null;
-                int mode = st.get(ValueLayout.JAVA_INT, ST_MODE);
-                long size = st.get(ValueLayout.JAVA_LONG, ST_SIZE);
+                long[] words = new long[(int) (STAT_BYTES / 8)];
+                MemorySegment.copy(st, ValueLayout.JAVA_LONG, 0, words, 0, words.length);
+                int mode = (int) words[(int) (ST_MODE / 8)]; // the low half, x86-64 being little-endian
+                long size = words[(int) (ST_SIZE / 8)];
                 if ((mode & NativeFs.S_IFMT) != NativeFs.S_IFREG || size < MIN) return null;
                 // The break notice as SIGURG (ignored), then the lease, then no owner to signal at all.
                 if (sys(SYS_FCNTL, fd, F_SETSIG, SIGURG, 0, 0, 0) != 0) return null;
