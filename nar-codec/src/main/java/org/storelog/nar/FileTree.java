@@ -130,7 +130,9 @@ final class FileTree {
 
     private FileTree(Path root, boolean deferStat, boolean concurrent) throws IOException {
         this.deferStat = deferStat;
-        byte[] c = NativeFs.available() ? cString(root.toString()) : null;
+        // A root that is not a directory (one file or symlink) is read through the JDK: linking
+        // the C calls (statx, open, read) would cost more start-up than they save on one file.
+        byte[] c = NativeFs.available() && Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS) ? cString(root.toString()) : null;
         if (c == null) {
             this.root = node(root);
             collect(this.root);
