@@ -73,6 +73,8 @@ final class MappedRead {
      */
     static volatile java.util.function.LongConsumer beforePiece;
 
+    private static final java.util.concurrent.atomic.AtomicBoolean CRYPTO_LOADING = new java.util.concurrent.atomic.AtomicBoolean();
+
     private static final class Sys {
         /** libc's {@code syscall}, of the shape SHA256_Update is linked with (one generated stub for both). */
         static final MethodHandle SYSCALL = LibCryptoSha256.link(Linker.nativeLinker().defaultLookup().find("syscall").orElseThrow());
@@ -167,10 +169,12 @@ final class MappedRead {
         // (the same shape: a few ms) while a second thread starts mapping the pages in. Linking
         // syscall on a second thread while this one linked libcrypto (two shapes) was slower: this
         // thread waited 6-70 ms for the other, which shares the second core with the JIT.
-        // libcrypto is loaded (dlopen and its lookups, ~15 ms) on another thread meanwhile.
-        Thread crypto = new Thread(LibCrypto::loadNow, "nar-libcrypto");
-        crypto.setDaemon(true);
-        crypto.start();
+        // libcrypto is loaded (dlopen and its lookups, ~15 ms) on another thread meanwhile, once.
+        if (CRYPTO_LOADING.compareAndSet(false, true)) {
+            Thread crypto = new Thread(LibCrypto::loadNow, "nar-libcrypto");
+            crypto.setDaemon(true);
+            crypto.start();
+        }
         Mapping m = open(cpath);
         if (m == null) return -1;
         Thread t = new Thread(m::populateAll, "nar-map-ahead");
@@ -266,8 +270,18 @@ final class MappedRead {
                     sys(SYS_FCNTL, fd, F_SETLEASE, F_UNLCK, 0, 0, 0);
                     return null;
                 }
+                // The first piece mapped in here: a kernel without MADV_POPULATE_READ (before 5.14)
+                // refuses it, and hashing would then take a page fault per page (2.5 times slower
+                // than reading): read the file instead.
+                if (sys(SYS_MADVISE, address, Math.min(PIECE, size), MADV_POPULATE_READ, 0, 0, 0) != 0) {
+                    sys(SYS_MUNMAP, address, size, 0, 0, 0, 0);
+                    sys(SYS_FCNTL, fd, F_SETLEASE, F_UNLCK, 0, 0, 0);
+                    return null;
+                }
                 keep = true;
-                return new Mapping(fd, size, address);
+                Mapping m = new Mapping(fd, size, address);
+                m.next.set(1);
+                return m;
             } finally {
                 if (!keep) sys(SYS_CLOSE, fd, 0, 0, 0, 0, 0);
             }
