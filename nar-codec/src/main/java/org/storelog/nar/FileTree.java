@@ -130,9 +130,7 @@ final class FileTree {
 
     private FileTree(Path root, boolean deferStat, boolean concurrent) throws IOException {
         this.deferStat = deferStat;
-        // A root that is not a directory (one file or symlink) is read through the JDK: linking
-        // the C calls (statx, open, read) would cost more start-up than they save on one file.
-        byte[] c = NativeFs.available() && Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS) ? cString(root.toString()) : null;
+        byte[] c = NativeFs.available() && !largeFile(root) ? cString(root.toString()) : null;
         if (c == null) {
             this.root = node(root);
             collect(this.root);
@@ -155,6 +153,22 @@ final class FileTree {
             return;
         }
         WALKERS.execute(() -> walk(d, c));
+    }
+
+    /**
+     * Whether {@code root} is one regular file large enough to be hashed from a mapping: then it
+     * is read through the JDK, as linking {@code statx} (one more FFM call shape, 30-40 ms of
+     * start-up) would cost more than it saves on one file. Small single files still go through
+     * the C calls, so that hashing one warms them up for the trees hashed after it
+     * ({@code HashWarmUp} in audit-cli).
+     */
+    private static boolean largeFile(Path root) {
+        try {
+            var a = Files.readAttributes(root, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return a.isRegularFile() && a.size() >= MappedRead.MIN;
+        } catch (IOException e) {
+            return false; // reported by the walk
+        }
     }
 
     /** The tree at {@code root}, walked before this returns, with every size and mode known. */
