@@ -17,6 +17,11 @@ final class MappedRead {
     /** Test hook (see the Java 22 version); never called here. */
     static volatile java.util.function.LongConsumer beforePiece;
 
+    /** Always false (see the Java 22 version). */
+    static boolean canLease(Path path) {
+        return false;
+    }
+
     /** Always -1 (not hashed from a mapping; nothing was written to {@code sink}). */
     static long hash(Path path, NarDigestSink sink) throws java.io.IOException {
         return -1;

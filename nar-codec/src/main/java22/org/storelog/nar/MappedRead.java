@@ -288,6 +288,29 @@ final class MappedRead {
         }
     }
 
+    /**
+     * Whether this process can take a read lease on {@code path} (tests: leases depend on the
+     * file system, the file's owner and {@code /proc/sys/fs/leases-enable}).
+     */
+    static boolean canLease(Path path) {
+        byte[] cpath = ENABLED ? cString(path) : null;
+        if (cpath == null) return false;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(cpath.length);
+            MemorySegment.copy(cpath, 0, p, ValueLayout.JAVA_BYTE, 0, cpath.length);
+            int fd = (int) sys(SYS_OPEN, p, O_RDONLY_NONBLOCK_CLOEXEC, 0, 0, 0, 0);
+            if (fd < 0) return false;
+            try {
+                if (sys(SYS_FCNTL, fd, F_SETSIG, SIGURG, 0, 0, 0) != 0) return false;
+                boolean ok = sys(SYS_FCNTL, fd, F_SETLEASE, F_RDLCK, 0, 0, 0) == 0;
+                if (ok) sys(SYS_FCNTL, fd, F_SETLEASE, F_UNLCK, 0, 0, 0);
+                return ok;
+            } finally {
+                sys(SYS_CLOSE, fd, 0, 0, 0, 0, 0);
+            }
+        }
+    }
+
     /** {@code path} as a NUL-terminated C string, or null when its bytes are not known exactly. */
     private static byte[] cString(Path path) {
         String s = path.toString();
