@@ -20,12 +20,8 @@ import org.storelog.domain.hash.HashAlgorithm;
  * downcalls that may read the Java heap); direct buffers are passed as they are.
  *
  * <p>SHA-256, the hash of every NAR and of {@code audit hash} by default, links
- * {@code SHA256_Update} only: each downcall handle costs start-up time (the JDK generates and
- * compiles a class per call shape, ~15 ms of CPU each), and {@code Init} and {@code Final} are
- * simple enough to do here on the public {@code SHA256_CTX} of {@code <openssl/sha.h>}: the
- * initial state is written into the context, and the final padding (0x80, zeros, the length in
- * bits, FIPS 180-4 section 5.1.1) is fed through {@code Update}, after which the context's
- * {@code h} words are the digest.
+ * {@code SHA256_Update} only, with the call shape {@link MappedRead} links libc's
+ * {@code syscall} with ({@link LibCryptoSha256}): each downcall shape costs start-up time.
  *
  * <p>Not used, so hashing falls back to the JDK, when {@code -Dstorelog.nar.libcrypto=false},
  * when native access is not enabled for this code ({@code --enable-native-access}, which the
@@ -114,9 +110,12 @@ final class LibCrypto {
         return f == null ? null : new Native(f, algorithm.size());
     }
 
-    /** Loads libcrypto now (on a thread of its own while the caller links other calls; see {@link MappedRead}). */
+    /**
+     * Loads libcrypto now: calling this initialises the class, whose static initialiser does it
+     * (on a thread of its own while the caller links other calls; see {@link MappedRead}).
+     */
     static void loadNow() {
-        java.util.Objects.requireNonNullElse(PROBLEM, "");
+        // nothing more to do
     }
 
     /** Why {@link #digester} returns null, or null when it does not. */

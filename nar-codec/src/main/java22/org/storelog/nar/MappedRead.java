@@ -84,7 +84,7 @@ final class MappedRead {
         return sys(nr, MemorySegment.ofAddress(a), b, c, d, e, f);
     }
 
-    /** {@code syscall(nr, a, b, …)}; {@code a} may be a heap segment (a path passed in place). */
+    /** {@code syscall(nr, a, b, …)}, {@code a} given as a segment (a pointer, or a number as an address). */
     private static long sys(long nr, MemorySegment a, long b, long c, long d, long e, long f) {
         try {
             return (long) Sys.SYSCALL.invokeExact(MemorySegment.ofAddress(nr), a, b, c, d, e, f);
