@@ -279,18 +279,27 @@ final class ContentReader implements AutoCloseable {
     /** Streams a file of the size recorded by the scan to {@code out}. */
     static void stream(FileTree.Regular r, OutputStream out) throws IOException {
         try (FileChannel ch = FileChannel.open(r.path())) {
-            if (copyAll(ch, out, r.size() + 1) != r.size()) throw changed(r);
+            if (copyAll(r.path(), ch, out, r.size() + 1) != r.size()) throw changed(r);
         }
     }
 
     /** Copies a whole file whose size is not known in advance; returns its length. */
     static long streamAll(Path p, OutputStream out) throws IOException {
         try (FileChannel ch = FileChannel.open(p)) {
-            return copyAll(ch, out, Long.MAX_VALUE);
+            return copyAll(p, ch, out, Long.MAX_VALUE);
         }
     }
 
-    private static long copyAll(FileChannel ch, OutputStream out, long limit) throws IOException {
+    /**
+     * Copies the file at {@code p}, open as {@code ch}: a large one going only to a digest is
+     * hashed from a mapping when it can be ({@link MappedRead}), else read ahead on a second
+     * thread ({@link PipelinedRead}) when the digest takes direct buffers, else read here.
+     */
+    private static long copyAll(Path p, FileChannel ch, OutputStream out, long limit) throws IOException {
+        if (POOL != null && out instanceof NarDigestSink sink && sink.hashesOnly() && ch.size() >= MappedRead.MIN) {
+            long n = MappedRead.hash(p, sink);
+            if (n >= 0) return n;
+        }
         if (POOL != null && out instanceof NarDigestSink sink && sink.takesDirectBuffers()
                 && ch.size() > CHUNK) return PipelinedRead.copy(ch, sink, limit, POOL);
         return copy(ch, out, limit);

@@ -130,7 +130,7 @@ final class FileTree {
 
     private FileTree(Path root, boolean deferStat, boolean concurrent, boolean nativeFs) throws IOException {
         this.deferStat = deferStat;
-        byte[] c = nativeFs && NativeFs.available() ? cString(root.toString()) : null;
+        byte[] c = nativeFs && NativeFs.available() && !regularFile(root) ? cString(root.toString()) : null;
         if (c == null) {
             this.root = node(root);
             collect(this.root);
@@ -153,6 +153,20 @@ final class FileTree {
             return;
         }
         WALKERS.execute(() -> walk(d, c));
+    }
+
+    /**
+     * Whether {@code root} is one regular file: then it is read through the JDK (a large one hashed
+     * from a mapping, see {@link MappedRead}), as linking {@code statx} (one more FFM call shape,
+     * 30-40 ms of start-up) would cost more than it saves on one file.
+     */
+    private static boolean regularFile(Path root) {
+        try {
+            return Files.readAttributes(root, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .isRegularFile();
+        } catch (IOException e) {
+            return false; // reported by the walk
+        }
     }
 
     /** The tree at {@code root}, walked before this returns, with every size and mode known. */

@@ -71,6 +71,11 @@ public final class NarDigestSink extends OutputStream {
         return scanner == null && also == null && digest().isNative();
     }
 
+    /** True when nothing but the digest takes the bytes (no reference scan, no copy). */
+    boolean hashesOnly() {
+        return scanner == null && also == null;
+    }
+
     /** Writes the remaining bytes of {@code bb} and consumes them. */
     void write(ByteBuffer bb) throws java.io.IOException {
         int len = bb.remaining();

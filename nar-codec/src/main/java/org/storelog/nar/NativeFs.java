@@ -85,4 +85,12 @@ final class NativeFs {
     static long read(byte[] path, byte[] buf, int off, int len) {
         return -1;
     }
+
+    // Placeholders for the Java 22 version's nested classes (its groups of downcall handles): the
+    // JDK's AOT cache keeps a class of a multi-release jar's versioned directory only when the
+    // jar also has a file for it at the base location; otherwise each would be loaded and
+    // verified from the jar at every start. Never used here.
+    @SuppressWarnings("unused") private static final class Stat {}
+    @SuppressWarnings("unused") private static final class Dir {}
+    @SuppressWarnings("unused") private static final class Read {}
 }

@@ -19,6 +19,10 @@ import org.storelog.domain.hash.HashAlgorithm;
  * cost no provider look-up. Updates from heap arrays are passed without a copy (critical
  * downcalls that may read the Java heap); direct buffers are passed as they are.
  *
+ * <p>SHA-256, the hash of every NAR and of {@code audit hash} by default, links
+ * {@code SHA256_Update} only, with the call shape {@link MappedRead} links libc's
+ * {@code syscall} with ({@link LibCryptoSha256}): each downcall shape costs start-up time.
+ *
  * <p>Not used, so hashing falls back to the JDK, when {@code -Dstorelog.nar.libcrypto=false},
  * when native access is not enabled for this code ({@code --enable-native-access}, which the
  * launcher passes; without it the JVM would print a warning), or when no libcrypto is found.
@@ -33,7 +37,8 @@ final class LibCrypto {
 
     private static SymbolLookup LIBRARY;
     private static final String PROBLEM;
-    private static final Functions[] FUNCTIONS = new Functions[HashAlgorithm.values().length];
+    /** Per algorithm, its {@link Functions} once linked (an {@code Object[]}: the record is not loaded for SHA-256). */
+    private static final Object[] FUNCTIONS = new Object[HashAlgorithm.values().length];
 
     static {
         String problem = null;
@@ -67,14 +72,9 @@ final class LibCrypto {
 
     /** Links the three functions of one algorithm, on first use (each downcall handle costs start-up time). */
     private static synchronized Functions functions(HashAlgorithm a) {
-        Functions known = FUNCTIONS[a.ordinal()];
+        Functions known = (Functions) FUNCTIONS[a.ordinal()];
         if (known != null) return known;
-        String prefix = switch (a) {
-            case MD5 -> "MD5";
-            case SHA1 -> "SHA1";
-            case SHA256 -> "SHA256";
-            case SHA512 -> "SHA512";
-        };
+        String prefix = a.name(); // MD5, SHA1, SHA256, SHA512 (a switch would cost one more class)
         Optional<MemorySegment> i = LIBRARY.find(prefix + "_Init");
         Optional<MemorySegment> u = LIBRARY.find(prefix + "_Update");
         Optional<MemorySegment> f = LIBRARY.find(prefix + "_Final");
@@ -82,19 +82,40 @@ final class LibCrypto {
         Linker linker = Linker.nativeLinker();
         Functions fs = new Functions(
                 linker.downcallHandle(i.get(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS)),
-                // An update never blocks or calls back, and may read a heap array in place.
-                linker.downcallHandle(u.get(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
-                        Linker.Option.critical(true)),
+                updateHandle(u.get()),
                 linker.downcallHandle(f.get(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS)));
         FUNCTIONS[a.ordinal()] = fs;
         return fs;
     }
 
+    /** {@code X_Update(ctx, data, len)}: never blocks or calls back, and may read a heap array in place. */
+    private static MethodHandle updateHandle(MemorySegment function) {
+        return Linker.nativeLinker().downcallHandle(function, FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), Linker.Option.critical(true));
+    }
+
+    private static MethodHandle sha256Update;
+
+    /** {@code SHA256_Update} alone, of {@link LibCryptoSha256#SHAPE}, linked on first use. */
+    private static synchronized MethodHandle sha256Update() {
+        if (sha256Update == null) sha256Update = LibCryptoSha256.link(LIBRARY.find("SHA256_Update").orElseThrow());
+        return sha256Update;
+    }
+
     /** A libcrypto digester for {@code algorithm}, or null when libcrypto cannot be used. */
     static Digester digester(HashAlgorithm algorithm) {
         if (PROBLEM != null) return null;
+        if (algorithm == HashAlgorithm.SHA256 && LibCryptoSha256.SUPPORTED) return new LibCryptoSha256(sha256Update());
         Functions f = functions(algorithm);
         return f == null ? null : new Native(f, algorithm.size());
+    }
+
+    /**
+     * Loads libcrypto now: calling this initialises the class, whose static initialiser does it
+     * (on a thread of its own while the caller links other calls; see {@link MappedRead}).
+     */
+    static void loadNow() {
+        // nothing more to do
     }
 
     /** Why {@link #digester} returns null, or null when it does not. */
@@ -160,11 +181,11 @@ final class LibCrypto {
         private static void check(int ok, String what) {
             if (ok != 1) throw new IllegalStateException("libcrypto " + what + " failed");
         }
+    }
 
-        private static RuntimeException rethrow(Throwable t) {
-            if (t instanceof RuntimeException r) return r;
-            if (t instanceof Error e) throw e;
-            return new IllegalStateException(t);
-        }
+    static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) return r;
+        if (t instanceof Error e) throw e;
+        return new IllegalStateException(t);
     }
 }

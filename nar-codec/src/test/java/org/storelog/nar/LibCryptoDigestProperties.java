@@ -64,6 +64,21 @@ class LibCryptoDigestProperties {
         assertArrayEquals(algo.newDigest().digest(data), d.finish());
     }
 
+    @Example
+    void sha256PadsEveryLengthAroundTheBlockBoundaries() throws Exception {
+        // SHA-256 finishes in Java (padding fed through SHA256_Update): lengths 0..300 cover every
+        // remainder mod 64, the one-block and two-block paddings (55, 56, 63, 64 bytes and so on).
+        Random rnd = new Random(7);
+        for (int length = 0; length <= 300; length++) {
+            byte[] data = new byte[length];
+            rnd.nextBytes(data);
+            Digester d = Digester.of(HashAlgorithm.SHA256);
+            d.update(data, 0, length / 3);
+            d.update(data, length / 3, length - length / 3);
+            assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data), d.finish(), "length " + length);
+        }
+    }
+
     @Property(tries = 100)
     void sinkHashesWhatWasWrittenInOrder(@ForAll long seed, @ForAll @IntRange(max = 2_000_000) int length) throws Exception {
         Random rnd = new Random(seed);
