@@ -1,5 +1,6 @@
 package org.storelog.log.codec;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,10 +31,15 @@ public final class EventCodec {
      */
     private final Map<String, ObjectReader> readers = new ConcurrentHashMap<>();
     private final Map<Class<?>, ObjectWriter> writers = new ConcurrentHashMap<>();
-    private final ObjectMapper mapper;
+    /**
+     * Data binding, set up at first use (see {@link #mapper()}): the streaming writers and reader
+     * below need only the factory, and a build or a check never needs more.
+     */
+    private volatile ObjectMapper mapper;
     private final Upcasters upcasters;
     private final PathRegisteredReader fastPathRegistered;
     private final PathRegisteredWriter fastPathRegisteredWriter;
+    private final BuildEventsWriter buildEventsWriter;
     private final int pathRegisteredRevision = StoreEvent.REVISIONS.get("PathRegistered");
 
     public EventCodec() { this(Upcasters.standard()); }
@@ -41,17 +47,11 @@ public final class EventCodec {
     @SuppressWarnings("unchecked")
     public EventCodec(Upcasters upcasters) {
         this.upcasters = upcasters;
-        this.mapper = JsonMapper.builder()
-                .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-                // every property's serializer from its declared type (the records hold strings, numbers,
-                // lists and maps of strings, and final records: nothing polymorphic), so a writer made
-                // ahead (prepare) has them all, instead of finding each at the first event written
-                .enable(MapperFeature.USE_STATIC_TYPING)
-                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .build();
-        this.fastPathRegistered = new PathRegisteredReader(mapper.getFactory());
-        this.fastPathRegisteredWriter = new PathRegisteredWriter(mapper.getFactory());
+        // the generator and parser settings are the factory's defaults, as data binding's own factory has
+        JsonFactory factory = new JsonFactory();
+        this.fastPathRegistered = new PathRegisteredReader(factory);
+        this.fastPathRegisteredWriter = new PathRegisteredWriter(factory);
+        this.buildEventsWriter = new BuildEventsWriter(factory);
         for (Class<?> c : StoreEvent.class.getPermittedSubclasses()) {
             String name = c.getSimpleName();
             if (!StoreEvent.REVISIONS.containsKey(name))
@@ -65,7 +65,8 @@ public final class EventCodec {
      * the first event of that type appended, which is usually on the command's critical path.
      */
     public void prepare(Class<? extends StoreEvent> type) {
-        if (type != StoreEvent.PathRegistered.class) writers.computeIfAbsent(type, mapper::writerFor);
+        if (type == StoreEvent.PathRegistered.class || BuildEventsWriter.handles(type)) return; // streaming: nothing to make
+        writers.computeIfAbsent(type, t -> mapper().writerFor(t));
     }
 
     /** Current revision of a type. */
@@ -78,13 +79,14 @@ public final class EventCodec {
     /** The event's JSON payload; the most common event ({@code PathRegistered}) through the streaming generator. */
     public byte[] encode(StoreEvent event) {
         if (event instanceof StoreEvent.PathRegistered r) return fastPathRegisteredWriter.write(r);
-        return encodeBound(event);
+        byte[] streamed = buildEventsWriter.write(event);
+        return streamed != null ? streamed : encodeBound(event);
     }
 
     /** {@link #encode} through Jackson data binding only. */
     byte[] encodeBound(StoreEvent event) {
         try {
-            return writers.computeIfAbsent(event.getClass(), mapper::writerFor).writeValueAsBytes(event);
+            return writers.computeIfAbsent(event.getClass(), t -> mapper().writerFor(t)).writeValueAsBytes(event);
         } catch (JsonProcessingException e) {
             throw new EventCodecException(event.typeName(), revision(event.typeName()), e.getOriginalMessage(), e);
         }
@@ -111,13 +113,13 @@ public final class EventCodec {
     StoreEvent decodeBound(String type, int revision, byte[] buf, int off, int len) {
         Class<? extends StoreEvent> c = classes.get(type);
         if (c == null) throw new EventCodecException(type, revision, "unknown event type", null);
-        ObjectReader reader = readers.computeIfAbsent(type, t -> mapper.readerFor(c));
+        ObjectReader reader = readers.computeIfAbsent(type, t -> mapper().readerFor(c));
         int current = StoreEvent.REVISIONS.get(type);
         if (revision > current)
             throw new EventCodecException(type, revision, "revision is newer than this program knows (" + current + ")", null);
         try {
             if (revision == current) return reader.readValue(buf, off, len);
-            JsonNode tree = mapper.readTree(buf, off, len);
+            JsonNode tree = mapper().readTree(buf, off, len);
             if (!(tree instanceof ObjectNode obj))
                 throw new EventCodecException(type, revision, "payload is not a JSON object", null);
             return reader.treeToValue(upcasters.upcast(type, revision, current, obj), classes.get(type));
@@ -129,8 +131,29 @@ public final class EventCodec {
 
     /** The upcast JSON tree of a payload (for tests and tools). */
     public ObjectNode upcastTree(String type, int revision, byte[] payload) throws IOException {
-        return upcasters.upcast(type, revision, revision(type), (ObjectNode) mapper.readTree(payload));
+        return upcasters.upcast(type, revision, revision(type), (ObjectNode) mapper().readTree(payload));
     }
 
-    public ObjectMapper mapper() { return mapper; }
+    /** Jackson's data binding with the settings above, made at the first call. */
+    public ObjectMapper mapper() {
+        ObjectMapper m = mapper;
+        if (m == null) {
+            synchronized (this) {
+                m = mapper;
+                if (m == null) {
+                    m = JsonMapper.builder()
+                            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+                            // every property's serializer from its declared type (the records hold strings,
+                            // numbers, lists and maps of strings, and final records: nothing polymorphic), so a
+                            // writer made ahead (prepare) has them all, not found at the first event written
+                            .enable(MapperFeature.USE_STATIC_TYPING)
+                            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                            .build();
+                    mapper = m;
+                }
+            }
+        }
+        return m;
+    }
 }
