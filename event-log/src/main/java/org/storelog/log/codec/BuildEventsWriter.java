@@ -2,10 +2,7 @@ package org.storelog.log.codec;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.storelog.domain.event.StoreEvent;
@@ -38,76 +35,54 @@ final class BuildEventsWriter {
     /** The payload of {@code e}, or null for an event type this writer does not handle. */
     byte[] write(StoreEvent e) {
         if (!handles(e.getClass())) return null;
-        ByteArrayBuilder out = new ByteArrayBuilder(factory._getBufferRecycler(), 512);
-        try (JsonGenerator g = factory.createGenerator(out)) {
-            g.writeStartObject();
+        return StreamedJson.object(factory, 512, g -> {
             switch (e) {
                 case BuildStarted s -> {
-                    string(g, "buildId", s.buildId());
-                    string(g, "drvPath", s.drvPath());
-                    string(g, "variation", s.variation());
+                    StreamedJson.string(g, "buildId", s.buildId());
+                    StreamedJson.string(g, "drvPath", s.drvPath());
+                    StreamedJson.string(g, "variation", s.variation());
                 }
                 case BuildSucceeded s -> {
-                    string(g, "buildId", s.buildId());
-                    string(g, "drvPath", s.drvPath());
+                    StreamedJson.string(g, "buildId", s.buildId());
+                    StreamedJson.string(g, "drvPath", s.drvPath());
                     g.writeNumberField("durationMillis", s.durationMillis());
-                    strings(g, "outputs", s.outputs());
+                    stringMap(g, "outputs", s.outputs());
                 }
                 case BuildFailed f -> {
-                    string(g, "buildId", f.buildId());
-                    string(g, "drvPath", f.drvPath());
+                    StreamedJson.string(g, "buildId", f.buildId());
+                    StreamedJson.string(g, "drvPath", f.drvPath());
                     g.writeNumberField("durationMillis", f.durationMillis());
-                    string(g, "reason", f.reason());
+                    StreamedJson.string(g, "reason", f.reason());
                 }
                 case DerivationOutputsDeclared d -> {
-                    string(g, "drvPath", d.drvPath());
-                    strings(g, "outputs", d.outputs());
+                    StreamedJson.string(g, "drvPath", d.drvPath());
+                    stringMap(g, "outputs", d.outputs());
                 }
                 case RebuildCompared r -> {
-                    string(g, "drvPath", r.drvPath());
+                    StreamedJson.string(g, "drvPath", r.drvPath());
                     g.writeObjectFieldStart("outputs");
                     for (Map.Entry<String, OutputComparison> o : new TreeMap<>(r.outputs()).entrySet()) {
                         g.writeObjectFieldStart(o.getKey());
-                        list(g, "differingFiles", o.getValue().differingFiles());
-                        string(g, "path", o.getValue().path());
-                        list(g, "rebuilt", o.getValue().rebuilt());
-                        string(g, "recorded", o.getValue().recorded());
+                        StreamedJson.strings(g, "differingFiles", o.getValue().differingFiles());
+                        StreamedJson.string(g, "path", o.getValue().path());
+                        StreamedJson.strings(g, "rebuilt", o.getValue().rebuilt());
+                        StreamedJson.string(g, "recorded", o.getValue().recorded());
                         g.writeEndObject();
                     }
                     g.writeEndObject();
-                    string(g, "reason", r.reason());
+                    StreamedJson.string(g, "reason", r.reason());
                     g.writeNumberField("rounds", r.rounds());
-                    string(g, "variation", r.variation());
-                    string(g, "verdict", r.verdict());
+                    StreamedJson.string(g, "variation", r.variation());
+                    StreamedJson.string(g, "verdict", r.verdict());
                 }
                 default -> throw new IllegalStateException(e.typeName()); // excluded above
             }
-            g.writeEndObject();
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex); // a byte array does not fail
-        }
-        byte[] bytes = out.toByteArray();
-        out.release();
-        return bytes;
+        });
     }
 
-    private static void string(JsonGenerator g, String name, String value) throws IOException {
-        if (value == null) g.writeNullField(name);
-        else g.writeStringField(name, value);
-    }
-
-    private static void strings(JsonGenerator g, String name, Map<String, String> values) throws IOException {
+    private static void stringMap(JsonGenerator g, String name, Map<String, String> values) throws IOException {
         g.writeObjectFieldStart(name);
-        for (Map.Entry<String, String> v : new TreeMap<>(values).entrySet()) string(g, v.getKey(), v.getValue());
+        for (Map.Entry<String, String> v : new TreeMap<>(values).entrySet()) StreamedJson.string(g, v.getKey(), v.getValue());
         g.writeEndObject();
-    }
-
-    private static void list(JsonGenerator g, String name, List<String> values) throws IOException {
-        g.writeArrayFieldStart(name);
-        for (String v : values) {
-            if (v == null) g.writeNull();
-            else g.writeString(v);
-        }
-        g.writeEndArray();
     }
 }
