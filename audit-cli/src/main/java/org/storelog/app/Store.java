@@ -70,16 +70,7 @@ public final class Store implements AutoCloseable {
      * taken stays open (its files and lock) until the process exits.
      */
     public static void openInBackground(Path state, boolean write) {
-        openInBackground(state, write, List.of());
-    }
-
-    /**
-     * As {@link #openInBackground(Path, boolean)}, also getting the log ready to append events of
-     * {@code willAppend} (made on the log's opening thread, which waits for LMDB anyway, instead of
-     * at the command's first commit).
-     */
-    public static void openInBackground(Path state, boolean write, List<Class<? extends StoreEvent>> willAppend) {
-        FutureTask<Store> task = new FutureTask<>(() -> openNow(state, write, willAppend));
+        FutureTask<Store> task = new FutureTask<>(() -> openNow(state, write));
         Pending old = PENDING.getAndSet(new Pending(state, write, task));
         if (old != null) discard(old);
         Thread.ofPlatform().daemon().name("store-open").start(task);
@@ -117,10 +108,10 @@ public final class Store implements AutoCloseable {
             }
             discard(p); // another store or mode: do not keep its files (or the log's lock) open
         }
-        return openNow(state, write, List.of());
+        return openNow(state, write);
     }
 
-    private static Store openNow(Path state, boolean write, List<Class<? extends StoreEvent>> willAppend) {
+    private static Store openNow(Path state, boolean write) {
         Path cfg = configFile(state);
         if (!Files.exists(cfg))
             throw new StoreException(1, "no store at " + state + "; run 'audit init' first (or pass --state DIR)");
@@ -146,11 +137,7 @@ public final class Store implements AutoCloseable {
             } else {
                 // The log (Axon, the event codec) and LMDB (jnr-ffi) are set up on two threads: each
                 // costs ~0.1 s of cold code at start-up, and neither needs the other.
-                logOpen = new FutureTask<>(() -> {
-                    EventLog log = s.openLog();
-                    log.prepareToAppend(willAppend);
-                    return log;
-                });
+                logOpen = new FutureTask<>(s::openLog);
                 Thread.ofPlatform().daemon().name("log-open").start(logOpen);
                 s.projection = LmdbProjections.open(projectionDir(state));
                 s.log = join(logOpen);

@@ -1,9 +1,7 @@
 package org.storelog.cli;
 
 import java.nio.file.Path;
-import java.util.List;
 import org.storelog.app.Store;
-import org.storelog.domain.event.StoreEvent;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -178,14 +176,7 @@ public final class Audit implements Runnable {
                     option = Path.of(a.substring("--state=".length()));
                 }
             }
-            // the events each command appends: their encoders are made while LMDB opens
-            List<Class<? extends StoreEvent>> appends = switch (cmd) {
-                case "build" -> List.of(StoreEvent.BuildStarted.class, StoreEvent.BuildSucceeded.class,
-                        StoreEvent.DerivationOutputsDeclared.class);
-                case "rebuild" -> List.of(StoreEvent.RebuildCompared.class);
-                default -> List.of();
-            };
-            Store.openInBackground(StateDir.resolve(option).root(), write, appends);
+            Store.openInBackground(StateDir.resolve(option).root(), write);
             // jnr-ffi sets up java.util.logging on the first LMDB transaction; that set-up looks for
             // logger services in every jar on the class path (~0.1 s of cold code, opening 34 jars).
             // Done now, on a third thread, it overlaps with the rest instead of delaying the open.

@@ -57,23 +57,6 @@ class StoreOpenInBackgroundTest {
         }
     }
 
-    /** Encoders made ahead for the events a command appends: the events committed read back equal. */
-    @Test void writerOpenedInBackground_readyToAppendSomeTypes_commitsThemAsWithout() {
-        String p = GcFixture.path(6, "f");
-        Path state = storeWithOnePath(p);
-        Store.openInBackground(state, true, List.of(org.storelog.domain.event.StoreEvent.RootAdded.class,
-                org.storelog.domain.event.StoreEvent.PathRegistered.class));
-        var root = new org.storelog.domain.event.StoreEvent.RootAdded("r", p);
-        try (Store s = Store.open(state, true)) {
-            s.commit(List.of(root));
-        }
-        try (Store s = Store.open(state, false);
-             var events = s.log().read(0)) {
-            assertEquals(root, events.reduce((a, b) -> b).orElseThrow().event());
-            assertEquals(java.util.Map.of("r", p), s.view().roots());
-        }
-    }
-
     @Test void openInAnotherMode_closesTheBackgroundStore_soItsWriterLockIsFree() {
         String p = GcFixture.path(4, "d");
         Path state = storeWithOnePath(p);

@@ -34,11 +34,6 @@ public final class AxonEventLog implements EventLog {
     public LogBackend backend() { return backend; }
 
     @Override
-    public void prepareToAppend(java.util.Collection<Class<? extends StoreEvent>> types) {
-        backend.prepareToAppend(types);
-    }
-
-    @Override
     public List<LoggedEvent> append(List<StoreEvent> batch) {
         if (batch.isEmpty()) return List.of();
         if (CurrentUnitOfWork.isStarted())

@@ -31,12 +31,6 @@ public interface EventLog extends AutoCloseable {
     /** Sequence number of the last committed event, -1 when empty. */
     long lastSequence();
 
-    /**
-     * Gets ready to append events of these types (their encoders are made now, on the calling
-     * thread, instead of at the first append). A hint: appending works without it.
-     */
-    default void prepareToAppend(java.util.Collection<Class<? extends org.storelog.domain.event.StoreEvent>> types) {}
-
     /** Checks the whole log: CRCs, sequence numbers, batches, the hash chain. */
     VerifyReport verify();
 

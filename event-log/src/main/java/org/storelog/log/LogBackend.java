@@ -45,9 +45,6 @@ public interface LogBackend extends AutoCloseable {
     /** As {@link #read}, reading ahead and decoding on other threads where the backend can. */
     default Stream<LoggedEvent> readBulk(long fromSeq) { return read(fromSeq); }
 
-    /** Gets ready to encode events of these types (a hint: appending works without it). */
-    default void prepareToAppend(java.util.Collection<Class<? extends org.storelog.domain.event.StoreEvent>> types) {}
-
     VerifyReport verify();
 
     LogStats stats();

@@ -60,15 +60,6 @@ public final class EventCodec {
         }
     }
 
-    /**
-     * Makes the writer of {@code type} now (a thread that has time to spare does it) rather than at
-     * the first event of that type appended, which is usually on the command's critical path.
-     */
-    public void prepare(Class<? extends StoreEvent> type) {
-        if (type == StoreEvent.PathRegistered.class || BuildEventsWriter.handles(type)) return; // streaming: nothing to make
-        writers.computeIfAbsent(type, t -> mapper().writerFor(t));
-    }
-
     /** Current revision of a type. */
     public int revision(String type) {
         Integer r = StoreEvent.REVISIONS.get(type);
@@ -143,10 +134,6 @@ public final class EventCodec {
                 if (m == null) {
                     m = JsonMapper.builder()
                             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-                            // every property's serializer from its declared type (the records hold strings,
-                            // numbers, lists and maps of strings, and final records: nothing polymorphic), so a
-                            // writer made ahead (prepare) has them all, not found at the first event written
-                            .enable(MapperFeature.USE_STATIC_TYPING)
                             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
                             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                             .build();

@@ -41,11 +41,6 @@ public final class SegmentEventStorageEngine implements EventStorageEngine, LogB
         this.codec = codec;
     }
 
-    @Override
-    public void prepareToAppend(java.util.Collection<Class<? extends org.storelog.domain.event.StoreEvent>> types) {
-        for (var t : types) codec.prepare(t);
-    }
-
     public SegmentLog segmentLog() { return log; }
 
     @Override
