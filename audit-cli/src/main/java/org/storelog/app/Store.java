@@ -63,6 +63,9 @@ public final class Store implements AutoCloseable {
 
     private static final AtomicReference<Pending> PENDING = new AtomicReference<>();
 
+    /** jnr-ffi's set-up is a once-per-process cost: only the first open of a process starts it ahead. */
+    private static final java.util.concurrent.atomic.AtomicBoolean NATIVE_PREPARED = new java.util.concurrent.atomic.AtomicBoolean();
+
     /**
      * Starts opening the store at {@code state} on a background thread, so that a command's own
      * set-up (parsing its arguments) overlaps with LMDB's and the log's; the next {@link #open} of
@@ -123,14 +126,15 @@ public final class Store implements AutoCloseable {
         }
         Store s = new Store(state, config, write);
         FutureTask<EventLog> logOpen = null;
-        // parts of jnr-ffi's set-up made beside the env's open (LmdbProjections.prepareNative)
-        Thread.ofPlatform().daemon().name("jnr-prepare").start(() -> {
-            try {
-                LmdbProjections.prepareNative();
-            } catch (RuntimeException | LinkageError e) {
-                // a warm-up only: the open reports whatever is wrong
-            }
-        });
+        // parts of jnr-ffi's set-up made beside the env's first open (LmdbProjections.prepareNative)
+        if (NATIVE_PREPARED.compareAndSet(false, true))
+            Thread.ofPlatform().daemon().name("jnr-prepare").start(() -> {
+                try {
+                    LmdbProjections.prepareNative();
+                } catch (RuntimeException | LinkageError e) {
+                    // a warm-up only: the open reports whatever is wrong
+                }
+            });
         try {
             if (!write && Files.isDirectory(projectionDir(state)) && headUnchanged(state)) {
                 s.projection = LmdbProjections.openReadOnly(projectionDir(state));
