@@ -207,16 +207,10 @@ public final class StartupFiles {
         byte[] constantSet = reroute(entry(jnrConstantsJar, CONSTANT_SET + ".class"), "getEnumClass",
                 "(Ljava/lang/String;)Ljava/lang/Class;", Opcodes.INVOKEVIRTUAL, "java/lang/ClassLoader", "getResource",
                 "(Ljava/lang/String;)Ljava/net/URL;", JnrConstantsLookup.class.getName().replace('.', '/'), "resource", false);
-        Path tmp = tempNextTo(out);
-        try (JarOutputStream o = new JarOutputStream(Files.newOutputStream(tmp))) {
-            o.putNextEntry(new JarEntry(PLATFORM + ".class"));
-            o.write(platform);
-            o.closeEntry();
-            o.putNextEntry(new JarEntry(CONSTANT_SET + ".class"));
-            o.write(constantSet);
-            o.closeEntry();
-        }
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        var classes = new java.util.LinkedHashMap<String, byte[]>();
+        classes.put(PLATFORM + ".class", platform);
+        classes.put(CONSTANT_SET + ".class", constantSet);
+        writeJar(out, classes);
     }
 
     /**
@@ -227,12 +221,19 @@ public final class StartupFiles {
     static void patchLmdb(Path lmdbjavaJar, Path out) throws IOException {
         if (!"64".equals(System.getProperty("sun.arch.data.model")))
             throw new IOException("size_t is a Java long on 64-bit platforms only");
-        byte[] stripped = stripParameterAnnotations(entry(lmdbjavaJar, LMDB_LIBRARY + ".class"));
+        writeJar(out, java.util.Map.of(LMDB_LIBRARY + ".class",
+                stripParameterAnnotations(entry(lmdbjavaJar, LMDB_LIBRARY + ".class"))));
+    }
+
+    /** A jar at {@code out} holding {@code entries} (name to bytes, in the map's order), written aside and moved in place. */
+    private static void writeJar(Path out, java.util.Map<String, byte[]> entries) throws IOException {
         Path tmp = tempNextTo(out);
         try (JarOutputStream o = new JarOutputStream(Files.newOutputStream(tmp))) {
-            o.putNextEntry(new JarEntry(LMDB_LIBRARY + ".class"));
-            o.write(stripped);
-            o.closeEntry();
+            for (var e : entries.entrySet()) {
+                o.putNextEntry(new JarEntry(e.getKey()));
+                o.write(e.getValue());
+                o.closeEntry();
+            }
         }
         Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
