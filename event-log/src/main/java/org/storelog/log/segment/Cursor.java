@@ -116,11 +116,15 @@ final class Cursor<T> implements Iterator<T>, AutoCloseable {
         segment = e.getValue();
         channel = FileChannel.open(segment.path, StandardOpenOption.READ);
         var c = log.committedState();
-        if (segment.index.isEmpty() && seq > segment.base && segment.base != c.segmentBase())
-            SegmentScan.scan(channel, segment.base, channel.size(), null, segment.index, null); // first seek into a closed segment
+        long limit = segment.base == c.segmentBase() ? c.end() : channel.size();
+        if (!segment.indexed && seq > segment.base) {
+            // first seek into a segment whose index was not built on open (a closed one, or the active one
+            // when the open started at the recovery point)
+            SegmentScan.scan(channel, segment.base, limit, null, segment.index, null);
+            segment.indexed = true;
+        }
         Map.Entry<Long, Long> ix = segment.index.floorEntry(seq);
         long start = ix == null ? 0 : ix.getValue();
-        long limit = segment.base == c.segmentBase() ? c.end() : channel.size();
         reader = new RecordReader(channel, start, limit);
         return true;
     }

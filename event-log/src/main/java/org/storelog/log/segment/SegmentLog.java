@@ -69,6 +69,8 @@ public final class SegmentLog implements AutoCloseable {
         final long base;
         final Path path;
         final ConcurrentNavigableMap<Long, Long> index = new ConcurrentSkipListMap<>();
+        /** Whether {@link #index} covers the segment from its first record (else a seek fills it in first). */
+        volatile boolean indexed;
         Segment(long base, Path path) { this.base = base; this.path = path; }
     }
 
@@ -81,7 +83,11 @@ public final class SegmentLog implements AutoCloseable {
     private FileChannel lockChannel;
     private FileLock lock;
     private FileChannel active;
+    /** The writer's {@link RecoveryPoint#FILE}, rewritten after every commit (null for a reader, or after it failed). */
+    private FileChannel recoveryPoint;
     private long recoveredTornBytes;
+    /** Bytes of the last segment the last open or refresh read (its scan started at {@link #scanStart}). */
+    private long scannedBytes, scanStart;
     private final MessageDigest sha = sha256();
     private final CRC32C crc = new CRC32C();
 
@@ -160,19 +166,49 @@ public final class SegmentLog implements AutoCloseable {
         if (segments.isEmpty()) {
             committed = new Committed(-1, 0, 0, GENESIS_CHAIN, -1);
             if (writable) openActive(createSegment(0));
-            return;
+        } else {
+            refreshCommitted(true);
+            if (writable) openActive(segments.lastEntry().getValue());
         }
-        refreshCommitted(true);
-        if (writable) openActive(segments.lastEntry().getValue());
+        if (writable) {
+            try {
+                recoveryPoint = RecoveryPoint.openForWriting(dir);
+            } catch (IOException e) {
+                recoveryPoint = null; // opens then read whole segments, as without the file
+            }
+        }
     }
 
-    /** Finds the committed end from the last segment (and the one before it when the last is empty). */
+    /**
+     * Finds the committed end from the last segment (and the one before it when the last is empty).
+     * The last segment is read from the furthest batch boundary known to be committed: this reader's
+     * own committed end when it refreshes, else the {@link RecoveryPoint} when the segment holds the
+     * record it names, else the segment's first byte.
+     */
     private void refreshCommitted(boolean recover) throws IOException {
         Segment last = segments.lastEntry().getValue();
         try (FileChannel ch = FileChannel.open(last.path, StandardOpenOption.READ)) {
             long size = ch.size();
-            last.index.clear();
-            SegmentScan.Result r = SegmentScan.scan(ch, last.base, size, null, last.index, null);
+            Committed known = committed;
+            RecoveryPoint point;
+            SegmentScan.Result r;
+            if (known != null && known.segmentBase == last.base && known.end > 0 && known.end <= size) {
+                r = SegmentScan.scanFrom(ch, known.end, known.lastSeq + 1, known.chain, known.lastTimestamp, false,
+                        size, last.index, null);
+                scanStart = known.end;
+            } else if ((point = RecoveryPoint.read(dir)) != null && point.segmentBase() == last.base && point.matches(ch, size)) {
+                last.index.clear();
+                last.indexed = false;
+                r = SegmentScan.scanFrom(ch, point.committedEnd(), point.lastSequence() + 1, point.chain(),
+                        point.lastTimestamp(), false, size, last.index, null);
+                scanStart = point.committedEnd();
+            } else {
+                last.index.clear();
+                r = SegmentScan.scan(ch, last.base, size, null, last.index, null);
+                last.indexed = true;
+                scanStart = 0;
+            }
+            scannedBytes = size - scanStart;
             if (r.problem() != null) {
                 var damage = new LogException.CorruptLogException(r.problem().sequence(), last.path.getFileName().toString(),
                         r.problem().offset(), r.problem().reason());
@@ -189,7 +225,7 @@ public final class SegmentLog implements AutoCloseable {
                 Log.LOG.log(System.Logger.Level.WARNING, "event log recovery: truncated a torn tail of " + r.tornBytes()
                         + " bytes (an uncommitted batch) at offset " + r.committedEnd() + " of " + last.path);
             }
-            if (r.records() > 0 && r.lastSequence() >= last.base) {
+            if (r.lastSequence() >= last.base) { // a committed batch in the last segment (scanned now or before)
                 committed = new Committed(r.lastSequence(), last.base, r.committedEnd(), r.lastChain(), r.lastTimestamp());
                 return;
             }
@@ -224,6 +260,7 @@ public final class SegmentLog implements AutoCloseable {
             // some file systems cannot fsync a directory
         }
         Segment s = new Segment(base, p);
+        s.indexed = true; // empty: the writer indexes what it appends
         segments.put(base, s);
         return s;
     }
@@ -314,6 +351,7 @@ public final class SegmentLog implements AutoCloseable {
             Segment seg = segments.get(base);
             ByteBuffer chunk = ByteBuffer.allocate(WRITE_CHUNK);
             long chunkPos = startEnd, pos = startEnd, lastIndexed = lastIndexedPosition(seg), seq = start.lastSeq + 1;
+            long lastRecordAt = -1;
             byte[] chain = start.chain;
             List<long[]> newIndex = new ArrayList<>();
             for (Request r : group) {
@@ -336,6 +374,7 @@ public final class SegmentLog implements AutoCloseable {
                         newIndex.add(new long[] {seq, pos});
                         lastIndexed = pos;
                     }
+                    lastRecordAt = pos;
                     pos += total;
                 }
             }
@@ -345,6 +384,7 @@ public final class SegmentLog implements AutoCloseable {
             for (long[] ix : newIndex) seg.index.put(ix[0], ix[1]);
             List<Pending> lastBatch = group.get(group.size() - 1).events;
             committed = new Committed(seq - 1, base, pos, chain, lastBatch.get(lastBatch.size() - 1).timestamp());
+            writeRecoveryPoint(new RecoveryPoint(base, lastRecordAt, pos, seq - 1, committed.lastTimestamp, chain));
         } catch (IOException | RuntimeException e) {
             for (Request r : group) r.error = e;
             try {
@@ -356,6 +396,22 @@ public final class SegmentLog implements AutoCloseable {
             for (Request r : group) r.done = true;
         }
     }
+
+    /** After the fsync: a point that is lost, torn or not written only makes the next open read more. */
+    private void writeRecoveryPoint(RecoveryPoint point) {
+        if (recoveryPoint == null) return;
+        try {
+            point.writeTo(recoveryPoint);
+        } catch (IOException e) {
+            try {
+                recoveryPoint.close();
+            } catch (IOException ignored) { }
+            recoveryPoint = null;
+        }
+    }
+
+    /** Bytes of the last segment that opening (or the last refresh) read, and where that read started. */
+    long[] lastScan() { return new long[] {scanStart, scannedBytes}; }
 
     private static long lastIndexedPosition(Segment seg) {
         Map.Entry<Long, Long> e = seg.index.lastEntry();
@@ -488,6 +544,7 @@ public final class SegmentLog implements AutoCloseable {
             closed = true;
             try {
                 if (active != null) active.close();
+                if (recoveryPoint != null) recoveryPoint.close();
                 if (lock != null) lock.release();
                 if (lockChannel != null) lockChannel.close();
             } catch (IOException e) {

@@ -41,10 +41,22 @@ final class SegmentScan {
      */
     static Result scan(FileChannel ch, long base, long limit, byte[] prevChain,
                        ConcurrentNavigableMap<Long, Long> index, Visitor visitor) throws IOException {
-        RecordReader r = new RecordReader(ch, 0, limit);
-        MessageDigest sha = prevChain == null ? null : sha256();
-        long expectedSeq = base, committedEnd = 0, lastSeq = base - 1, lastTs = -1, records = 0, committedRecords = 0;
-        byte[] chain = prevChain, committedChain = prevChain;
+        return scanFrom(ch, 0, base, prevChain, -1, prevChain != null, limit, index, visitor);
+    }
+
+    /**
+     * The same pass from a batch boundary inside the segment: {@code start} is where a committed
+     * batch ended, {@code expectedSeq} the sequence number that follows it, {@code chain} and
+     * {@code timestamp} those of its last record. Records before {@code start} are not read, so
+     * damage there goes unseen. {@code records} of the result counts the records read.
+     */
+    static Result scanFrom(FileChannel ch, long start, long expectedSeq, byte[] chain, long timestamp,
+                           boolean verifyChain, long limit, ConcurrentNavigableMap<Long, Long> index,
+                           Visitor visitor) throws IOException {
+        RecordReader r = new RecordReader(ch, start, limit);
+        MessageDigest sha = verifyChain ? sha256() : null;
+        long committedEnd = start, lastSeq = expectedSeq - 1, lastTs = timestamp, records = 0, committedRecords = 0;
+        byte[] committedChain = chain;
         boolean inBatch = false;
         int batchSize = 0, nextIndex = 0;
         String batchId = null;

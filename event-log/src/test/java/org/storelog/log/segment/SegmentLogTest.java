@@ -180,6 +180,12 @@ class SegmentLogTest {
             assertEquals("CRC32C mismatch", v.reason());
             assertTrue(v.lastSequence() < 57, "intact prefix ends before the damage");
         }
+        // A writer that opens at its recovery point (the end of batch 39) does not read record 57 again;
+        // without the point (as after a crash while it was written) it reads the segment and refuses.
+        try (SegmentLog log = SegmentLog.openWriter(dir(), SegmentLog.Options.defaults())) {
+            assertEquals(Files.size(seg), log.lastScan()[0]);
+        }
+        Files.delete(dir().resolve(RecoveryPoint.FILE));
         var ex = assertThrows(LogException.CorruptLogException.class,
                 () -> SegmentLog.openWriter(dir(), SegmentLog.Options.defaults()));
         assertEquals(57, ex.sequence());
@@ -268,6 +274,7 @@ class SegmentLogTest {
         long size = Files.size(seg);
         long at = offsetOf(seg, 30);
         flipByte(seg, at + 1); // length now runs far past the end of the file
+        Files.delete(dir().resolve(RecoveryPoint.FILE)); // the writer reads the whole segment
         var ex = assertThrows(LogException.CorruptLogException.class,
                 () -> SegmentLog.openWriter(dir(), SegmentLog.Options.defaults()));
         assertEquals(30, ex.sequence());
