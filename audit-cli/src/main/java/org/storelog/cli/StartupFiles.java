@@ -89,22 +89,37 @@ public final class StartupFiles {
         }
         Path lib = Path.of(args[0]), out = Path.of(args[1]);
         Files.createDirectories(out.resolve("native"));
-        modernize(findJar(lib, "picocli-"), out.resolve("picocli.jar"));
+        modernize(findJar(lib, "picocli-", "picocli.CommandLine"), out.resolve("picocli.jar"));
         try {
-            patchJnr(findJar(lib, "jnr-ffi-"), findJar(lib, "jnr-constants-"), out.resolve(JNR_PATCHES_JAR));
+            patchJnr(findJar(lib, "jnr-ffi-", "jnr.ffi.Platform"), findJar(lib, "jnr-constants-", "jnr.constants.ConstantSet"),
+                    out.resolve(JNR_PATCHES_JAR));
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(out.resolve(JNR_PATCHES_JAR)); // other jnr versions: they run unpatched
         }
         try {
-            patchLmdb(findJar(lib, "lmdbjava-"), out.resolve(LMDB_PATCHES_JAR));
+            patchLmdb(findJar(lib, "lmdbjava-", "org.lmdbjava.Env"), out.resolve(LMDB_PATCHES_JAR));
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(out.resolve(LMDB_PATCHES_JAR)); // another lmdbjava, or a 32-bit JVM: unpatched
         }
         extractNatives(out.resolve("native"));
-        extractZstd(findJar(lib, "zstd-jni-"), out.resolve("native"));
+        extractZstd(findJar(lib, "zstd-jni-", "com.github.luben.zstd.Zstd"), out.resolve("native"));
     }
 
-    private static Path findJar(Path lib, String prefix) throws IOException {
+    /**
+     * The jar {@code className} is loaded from here (so a directory that still holds an older
+     * version of it, left by a dependency upgrade, cannot give the patches the wrong classes); when
+     * the class is not on this class path, the first {@code prefix*.jar} in {@code lib}.
+     */
+    private static Path findJar(Path lib, String prefix, String className) throws IOException {
+        try {
+            var source = Class.forName(className, false, StartupFiles.class.getClassLoader()).getProtectionDomain().getCodeSource();
+            if (source != null) {
+                Path jar = Path.of(source.getLocation().toURI());
+                if (Files.isRegularFile(jar) && jar.getFileName().toString().startsWith(prefix)) return jar;
+            }
+        } catch (ClassNotFoundException | java.net.URISyntaxException | SecurityException e) {
+            // not loadable here: look in lib
+        }
         try (DirectoryStream<Path> s = Files.newDirectoryStream(lib, prefix + "[0-9]*.jar")) {
             for (Path p : s) return p;
         }
