@@ -51,17 +51,44 @@ public record StoreConfig(String storeDir, String mode, String physicalStore, St
         return new StoreConfig(storeDir, mode, physical, p.getProperty("nixRoot"));
     }
 
+    /**
+     * Writes the file as {@link Properties#store} would, keys sorted, but with the time as an ISO
+     * instant: {@code Properties.store} formats its date comment with {@code Date.toString}, whose
+     * time-zone name loads the CLDR locale data and searches the class path for zone providers
+     * (~0.1 s of {@code audit init}).
+     */
     public void save(Path file) throws IOException {
-        Properties p = new Properties();
-        p.setProperty("storeDir", storeDir);
-        p.setProperty("mode", mode);
-        p.setProperty("physicalStore", physicalStore);
-        if (nixRoot != null) p.setProperty("nixRoot", nixRoot);
+        java.util.TreeMap<String, String> p = new java.util.TreeMap<>();
+        p.put("storeDir", storeDir);
+        p.put("mode", mode);
+        p.put("physicalStore", physicalStore);
+        if (nixRoot != null) p.put("nixRoot", nixRoot);
+        StringBuilder text = new StringBuilder("#storelog store configuration (written by audit init)\n#")
+                .append(java.time.Instant.now()).append('\n');
+        p.forEach((k, v) -> text.append(k).append('=').append(escape(v)).append('\n'));
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            p.store(w, "storelog store configuration (written by audit init)");
+            w.write(text.toString());
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** A value as {@link Properties#load(Reader)} reads it back: backslash escapes, a leading space kept. */
+    static String escape(String v) {
+        StringBuilder b = new StringBuilder(v.length());
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            switch (c) {
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                case '\f' -> b.append("\\f");
+                case ' ' -> b.append(i == 0 ? "\\ " : " ");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
     }
 }
