@@ -1,6 +1,7 @@
 package org.storelog.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.storelog.app.Store;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -74,6 +75,17 @@ public final class Audit implements Runnable {
             if (hot != null) return cl.addSubcommand(new CommandLine(hot));
         }
         Class<?>[] all = Commands.class.getAnnotation(Command.class).subcommands();
+        if (wanted == null && args != null) {
+            // No command named: the root prints its version, or its usage with the list of commands. The
+            // list needs each command's name and description only, not its model (whose annotations
+            // would be read, each making the JDK generate a proxy: ~0.3 s of an 'audit --help').
+            if (List.of(args).contains("-V") || List.of(args).contains("--version")) return cl;
+            for (Class<?> c : all) {
+                CommandLine.Model.CommandSpec inCode = specOf(c);
+                cl.addSubcommand(inCode != null ? new CommandLine(inCode) : listing(c.getAnnotation(Command.class)));
+            }
+            return cl;
+        }
         if (wanted != null)
             for (Class<?> c : all)
                 if (c != QueryCommand.class && c != BuildCommand.class && c != RebuildCommand.class
@@ -84,6 +96,13 @@ public final class Audit implements Runnable {
             else cl.addSubcommand(c);
         }
         return cl;
+    }
+
+    /** A command as the root's usage lists it: name, aliases, description, header, hidden or not. */
+    private static CommandLine listing(Command a) {
+        CommandLine.Model.CommandSpec s = CommandLine.Model.CommandSpec.create().name(a.name()).aliases(a.aliases());
+        s.usageMessage().description(a.description()).header(a.header()).hidden(a.hidden());
+        return new CommandLine(s);
     }
 
     /** The model of a command built in code, or null for an annotated one. */

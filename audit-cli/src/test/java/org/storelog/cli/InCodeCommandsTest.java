@@ -30,6 +30,17 @@ class InCodeCommandsTest {
         }
     }
 
+    @Test void rootUsage_withTheListingOnly_isTheUsageOfTheFullModels() {
+        // 'audit --help' and 'audit' list the commands from names and descriptions alone; the text must be
+        // what the full models print, and a command line naming no command still has every name.
+        for (String[] args : List.of(new String[] {"--help"}, new String[] {}, new String[] {"--state", "/x", "-h"})) {
+            var light = Audit.commandLine(args);
+            assertEquals(Audit.commandLine().getUsageMessage(), light.getUsageMessage(), String.join(" ", args));
+            assertEquals(Audit.commandLine().getSubcommands().keySet(), light.getSubcommands().keySet());
+        }
+        assertTrue(Audit.commandLine(new String[] {"--version"}).getSubcommands().isEmpty());
+    }
+
     @Test void version_isPrinted() {
         CliRunner.Result r = CliRunner.runRaw("--version");
         assertEquals(0, r.exit());
