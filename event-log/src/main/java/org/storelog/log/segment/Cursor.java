@@ -116,17 +116,44 @@ final class Cursor<T> implements Iterator<T>, AutoCloseable {
         segment = e.getValue();
         channel = FileChannel.open(segment.path, StandardOpenOption.READ);
         var c = log.committedState();
-        long limit = segment.base == c.segmentBase() ? c.end() : channel.size();
+        boolean closed = segment.base != c.segmentBase();
+        long limit = closed ? channel.size() : c.end();
+        boolean fromFile = false;
         if (!segment.indexed && seq > segment.base) {
             // first seek into a segment whose index was not built on open (a closed one, or the active one
-            // when the open started at the recovery point)
-            SegmentScan.scan(channel, segment.base, limit, null, segment.index, null);
-            segment.indexed = true;
+            // when the open started at the recovery point); a closed one may have its index beside it
+            Map<Long, Long> kept = closed ? SegmentIndexFile.load(segment.path, limit) : null;
+            if (kept != null) {
+                segment.index.putAll(kept);
+                segment.indexed = true;
+                fromFile = true;
+            } else {
+                buildIndex(closed, limit);
+            }
         }
         Map.Entry<Long, Long> ix = segment.index.floorEntry(seq);
+        if (fromFile && ix != null && !recordAt(ix.getValue(), ix.getKey(), limit)) { // a kept index that lies
+            segment.index.clear();
+            buildIndex(true, limit);
+            ix = segment.index.floorEntry(seq);
+        }
         long start = ix == null ? 0 : ix.getValue();
         reader = new RecordReader(channel, start, limit);
         return true;
+    }
+
+    /** Scans the segment for its sparse index; a closed segment's is then kept beside it. */
+    private void buildIndex(boolean closed, long limit) throws IOException {
+        SegmentScan.scan(channel, segment.base, limit, null, segment.index, null);
+        segment.indexed = true;
+        log.indexScanned();
+        if (closed) SegmentIndexFile.write(segment.path, limit, segment.index);
+    }
+
+    /** Whether an intact record of sequence {@code seq} starts at {@code offset}. */
+    private boolean recordAt(long offset, long seq, long limit) throws IOException {
+        RecordReader r = new RecordReader(channel, offset, limit, 64 * 1024);
+        return r.next() == RecordReader.Status.RECORD && r.sequence() == seq;
     }
 
     private void closeChannel() {

@@ -344,6 +344,8 @@ public final class SegmentLog implements AutoCloseable {
             if (broken != null) throw new LogException.NotWritableException("event log is unusable after a failed write: " + broken);
             long base = start.segmentBase;
             if (start.end >= options.segmentBytes()) {
+                Segment closing = segments.get(base);
+                if (closing != null && closing.indexed) SegmentIndexFile.write(closing.path, start.end, closing.index);
                 openActive(createSegment(start.lastSeq + 1));
                 base = start.lastSeq + 1;
                 startEnd = 0;
@@ -409,6 +411,13 @@ public final class SegmentLog implements AutoCloseable {
             recoveryPoint = null;
         }
     }
+
+    private final java.util.concurrent.atomic.AtomicLong indexScans = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A cursor scanned a segment for its sparse index (for tests: a kept index file spares the scan). */
+    void indexScanned() { indexScans.incrementAndGet(); }
+
+    long indexScans() { return indexScans.get(); }
 
     /** Bytes of the last segment that opening (or the last refresh) read, and where that read started. */
     long[] lastScan() { return new long[] {scanStart, scannedBytes}; }
