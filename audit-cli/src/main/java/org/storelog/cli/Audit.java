@@ -70,6 +70,7 @@ public final class Audit implements Runnable {
                 case "query" -> QueryCommand.spec();
                 case "build" -> BuildCommand.spec();
                 case "rebuild" -> RebuildCommand.spec();
+                case "history" -> HistoryCommand.spec();
                 default -> null;
             };
             if (hot != null) return cl.addSubcommand(new CommandLine(hot));
@@ -88,8 +89,7 @@ public final class Audit implements Runnable {
         }
         if (wanted != null)
             for (Class<?> c : all)
-                if (c != QueryCommand.class && c != BuildCommand.class && c != RebuildCommand.class
-                        && c.getAnnotation(Command.class).name().equals(wanted)) return cl.addSubcommand(c);
+                if (!IN_CODE.contains(c) && c.getAnnotation(Command.class).name().equals(wanted)) return cl.addSubcommand(c);
         for (Class<?> c : all) {
             CommandLine.Model.CommandSpec s = specOf(c);
             if (s != null) cl.addSubcommand(new CommandLine(s));
@@ -105,11 +105,16 @@ public final class Audit implements Runnable {
         return new CommandLine(s);
     }
 
+    /** The commands whose models are built in code (no annotation read on their way). */
+    private static final java.util.Set<Class<?>> IN_CODE =
+            java.util.Set.of(QueryCommand.class, BuildCommand.class, RebuildCommand.class, HistoryCommand.class);
+
     /** The model of a command built in code, or null for an annotated one. */
     private static CommandLine.Model.CommandSpec specOf(Class<?> c) {
         if (c == QueryCommand.class) return QueryCommand.spec();
         if (c == BuildCommand.class) return BuildCommand.spec();
         if (c == RebuildCommand.class) return RebuildCommand.spec();
+        if (c == HistoryCommand.class) return HistoryCommand.spec();
         return null;
     }
 
@@ -135,7 +140,7 @@ public final class Audit implements Runnable {
 
     /**
      * Ends the process. {@code System.exit} starts the JDK's logging (it logs every exit at DEBUG
-     * level), ~20 ms of cold code. {@code query}, {@code build} and {@code rebuild} have closed their
+     * level), ~20 ms of cold code. {@code query}, {@code build}, {@code rebuild} and {@code history} have closed their
      * store when they return, and when the launcher gave every native library by path none was
      * copied to a temporary file to delete at exit: with no shutdown work left, they halt once their
      * output is flushed.
@@ -143,7 +148,8 @@ public final class Audit implements Runnable {
     private static void exit(String command, int rc) {
         System.out.flush();
         System.err.flush();
-        boolean hot = "query".equals(command) || "build".equals(command) || "rebuild".equals(command);
+        boolean hot = "query".equals(command) || "build".equals(command) || "rebuild".equals(command)
+                || "history".equals(command);
         // -Dstorelog.phases prints its totals from a shutdown hook, which halt would skip
         if (hot && System.getProperty("storelog.phases") == null && System.getProperty("lmdbjava.native.lib") != null && System.getProperty("jffi.boot.library.path") != null
                 && System.getProperty("ZstdNativePath") != null)

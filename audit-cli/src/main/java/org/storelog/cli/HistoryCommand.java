@@ -4,24 +4,30 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import org.storelog.app.History;
 import org.storelog.app.Store;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "history", mixinStandardHelpOptions = true,
-        description = "Show a path's provenance: when and how it was registered (added, imported, built), its "
-                + "signatures, check results, deletions and re-registrations, each with sequence number and time.")
+/** {@code audit history}; its model is built in code for start-up ({@link CommandSpecs}), as query's. */
 final class HistoryCommand implements Callable<Integer> {
-    @ParentCommand Audit audit;
+    private final CommandSpec spec;
+    String path;
+    boolean json;
 
-    @Parameters(paramLabel = "PATH") String path;
+    private HistoryCommand() {
+        spec = CommandSpecs.command(this, "history",
+                "Show a path's provenance: when and how it was registered (added, imported, built), its "
+                        + "signatures, check results, deletions and re-registrations, each with sequence number and time.");
+        spec.addPositional(CommandSpecs.positional(CommandSpecs.<String>bind(() -> path, v -> path = v), String.class)
+                .index("0").arity("1").required(true).paramLabel("PATH").build());
+        spec.addOption(CommandSpecs.option(CommandSpecs.<Boolean>bind(() -> json, v -> json = v), boolean.class, "--json")
+                .description("Print JSON.").build());
+    }
 
-    @Option(names = "--json", description = "Print JSON.") boolean json;
+    /** A new model of the command (with a new command object). */
+    static CommandSpec spec() { return new HistoryCommand().spec; }
 
     @Override
     public Integer call() {
-        try (Store store = Store.open(audit.state(), false)) {
+        try (Store store = Store.open(Audit.state(spec), false)) {
             String p = StoreArgs.storePath(store.config(), path);
             History.Timeline t = History.of(store, p);
             if (json) {

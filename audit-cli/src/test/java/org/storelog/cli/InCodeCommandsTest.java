@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The commands whose picocli model is built in code (root, query, build, rebuild): usage, errors and
+ * The commands whose picocli model is built in code (root, query, build, rebuild, history): usage, errors and
  * options behave as the annotated models did.
  */
 class InCodeCommandsTest {
