@@ -5,12 +5,9 @@ import static org.storelog.log.segment.RecordLayout.*;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.zip.CRC32C;
 
 /**
  * Where the last committed batch ended, as the writer last wrote it down: the file
@@ -26,7 +23,7 @@ import java.util.zip.CRC32C;
  * whole segment, as before. Damage to records before the point is not looked for on open; it is
  * what {@code audit log verify} finds.
  *
- * <p>Layout (big-endian, 80 bytes): magic {@code "SLRP"}, segment base, offset of the last
+ * <p>Layout ({@link SealedFile}, big-endian, 80 bytes): magic {@code "SLRP"}, segment base, offset of the last
  * committed record, committed end, its sequence number, its timestamp, its chain value (32
  * bytes), CRC32C of everything before it.
  */
@@ -41,31 +38,16 @@ record RecoveryPoint(long segmentBase, long lastRecordOffset, long committedEnd,
     }
 
     ByteBuffer encode() {
-        ByteBuffer b = ByteBuffer.allocate(SIZE);
-        b.putInt(MAGIC).putLong(segmentBase).putLong(lastRecordOffset).putLong(committedEnd).putLong(lastSequence)
+        ByteBuffer b = SealedFile.start(MAGIC, SIZE - SealedFile.MAGIC_SIZE - SealedFile.CRC_SIZE);
+        b.putLong(segmentBase).putLong(lastRecordOffset).putLong(committedEnd).putLong(lastSequence)
                 .putLong(lastTimestamp).put(chain);
-        CRC32C crc = new CRC32C();
-        crc.update(b.array(), 0, SIZE - 4);
-        b.putInt((int) crc.getValue());
-        return b.flip();
+        return ByteBuffer.wrap(SealedFile.seal(b));
     }
 
     /** The point written in {@code dir}, or null when there is none or it does not read back intact. */
     static RecoveryPoint read(Path dir) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(dir.resolve(FILE));
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            return null; // unreadable: the open reads the whole segment instead
-        }
-        if (bytes.length != SIZE) return null;
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, SIZE - 4);
-        if (b.getInt(0) != MAGIC || b.getInt(SIZE - 4) != (int) crc.getValue()) return null;
-        b.position(4);
+        ByteBuffer b = SealedFile.read(dir.resolve(FILE), MAGIC); // null: the open reads the whole segment instead
+        if (b == null || b.capacity() != SIZE) return null;
         long base = b.getLong(), recordAt = b.getLong(), end = b.getLong(), seq = b.getLong(), ts = b.getLong();
         byte[] chain = new byte[CHAIN_SIZE];
         b.get(chain);

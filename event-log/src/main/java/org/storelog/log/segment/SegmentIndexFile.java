@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.CRC32C;
 
 /**
  * The sparse index of a closed segment kept beside it ({@code %020d.index}), as Kafka keeps one
@@ -17,12 +16,12 @@ import java.util.zip.CRC32C;
  * load (magic, CRC32C, the segment's size), checked again at use (the record at an entry's offset
  * must carry the entry's sequence number), rebuilt when either check fails, and may be deleted.
  *
- * <p>Layout (big-endian): magic {@code "SLIX"}, segment size (8 bytes), entry count (4), the entries
+ * <p>Layout ({@link SealedFile}, big-endian): magic {@code "SLIX"}, segment size (8 bytes), entry count (4), the entries
  * (sequence number, offset: 8 bytes each), CRC32C of everything before it.
  */
 final class SegmentIndexFile {
     static final int MAGIC = 0x534C4958; // "SLIX"
-    private static final int HEADER = 4 + 8 + 4, ENTRY = 16, TRAILER = 4;
+    private static final int ENTRY = 16;
 
     private SegmentIndexFile() {}
 
@@ -34,23 +33,14 @@ final class SegmentIndexFile {
 
     /** The entries written for a segment of {@code segmentSize} bytes, or null when there is no such intact file. */
     static Map<Long, Long> load(Path segment, long segmentSize) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(of(segment));
-        } catch (IOException e) {
-            return null;
-        }
-        if (bytes.length < HEADER + TRAILER) return null;
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        int count = b.getInt(12);
-        if (b.getInt(0) != MAGIC || b.getLong(4) != segmentSize || count < 0
-                || bytes.length != HEADER + (long) count * ENTRY + TRAILER) return null;
-        CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, bytes.length - TRAILER);
-        if (b.getInt(bytes.length - TRAILER) != (int) crc.getValue()) return null;
+        ByteBuffer b = SealedFile.read(of(segment), MAGIC);
+        if (b == null || b.remaining() < 12) return null;
+        long size = b.getLong();
+        int count = b.getInt();
+        if (size != segmentSize || count < 0 || b.remaining() != (long) count * ENTRY) return null;
         TreeMap<Long, Long> entries = new TreeMap<>();
         for (int i = 0; i < count; i++) {
-            long seq = b.getLong(HEADER + i * ENTRY), offset = b.getLong(HEADER + i * ENTRY + 8);
+            long seq = b.getLong(), offset = b.getLong();
             if (offset < 0 || offset >= segmentSize) return null;
             entries.put(seq, offset);
         }
@@ -62,16 +52,14 @@ final class SegmentIndexFile {
      * place). Failing to write (a read-only log directory) only means the next process scans again.
      */
     static void write(Path segment, long segmentSize, Map<Long, Long> entries) {
-        ByteBuffer b = ByteBuffer.allocate(HEADER + entries.size() * ENTRY + TRAILER);
-        b.putInt(MAGIC).putLong(segmentSize).putInt(entries.size());
+        ByteBuffer b = SealedFile.start(MAGIC, 8 + 4 + entries.size() * ENTRY);
+        b.putLong(segmentSize).putInt(entries.size());
         entries.forEach((seq, offset) -> b.putLong(seq).putLong(offset));
-        CRC32C crc = new CRC32C();
-        crc.update(b.array(), 0, b.position());
-        b.putInt((int) crc.getValue());
+        byte[] bytes = SealedFile.seal(b);
         Path target = of(segment);
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         try {
-            Files.write(tmp, b.array());
+            Files.write(tmp, bytes);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | UnsupportedOperationException e) {
             try {
