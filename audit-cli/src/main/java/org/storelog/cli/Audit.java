@@ -66,13 +66,7 @@ public final class Audit implements Runnable {
     static CommandLine addSubcommands(CommandLine cl, String[] args) {
         String wanted = args == null ? null : commandName(args);
         if (wanted != null) { // the commands built in code need no annotation read at all
-            CommandLine.Model.CommandSpec hot = switch (wanted) {
-                case "query" -> QueryCommand.spec();
-                case "build" -> BuildCommand.spec();
-                case "rebuild" -> RebuildCommand.spec();
-                case "history" -> HistoryCommand.spec();
-                default -> null;
-            };
+            CommandLine.Model.CommandSpec hot = inCode(wanted);
             if (hot != null) return cl.addSubcommand(new CommandLine(hot));
         }
         Class<?>[] all = Commands.class.getAnnotation(Command.class).subcommands();
@@ -80,7 +74,8 @@ public final class Audit implements Runnable {
             // No command named: the root prints its version, or its usage with the list of commands. The
             // list needs each command's name and description only, not its model (whose annotations
             // would be read, each making the JDK generate a proxy: ~0.3 s of an 'audit --help').
-            if (List.of(args).contains("-V") || List.of(args).contains("--version")) return cl;
+            List<String> given = List.of(args);
+            if (given.contains("-V") || given.contains("--version")) return cl;
             for (Class<?> c : all) {
                 CommandLine.Model.CommandSpec inCode = specOf(c);
                 cl.addSubcommand(inCode != null ? new CommandLine(inCode) : listing(c.getAnnotation(Command.class)));
@@ -89,7 +84,7 @@ public final class Audit implements Runnable {
         }
         if (wanted != null)
             for (Class<?> c : all)
-                if (!IN_CODE.contains(c) && c.getAnnotation(Command.class).name().equals(wanted)) return cl.addSubcommand(c);
+                if (!IN_CODE.containsKey(c) && c.getAnnotation(Command.class).name().equals(wanted)) return cl.addSubcommand(c);
         for (Class<?> c : all) {
             CommandLine.Model.CommandSpec s = specOf(c);
             if (s != null) cl.addSubcommand(new CommandLine(s));
@@ -105,17 +100,25 @@ public final class Audit implements Runnable {
         return new CommandLine(s);
     }
 
-    /** The commands whose models are built in code (no annotation read on their way). */
-    private static final java.util.Set<Class<?>> IN_CODE =
-            java.util.Set.of(QueryCommand.class, BuildCommand.class, RebuildCommand.class, HistoryCommand.class);
+    /** The commands whose models are built in code (no annotation read on their way), with their names. */
+    private static final java.util.Map<Class<?>, String> IN_CODE = java.util.Map.of(QueryCommand.class, "query",
+            BuildCommand.class, "build", RebuildCommand.class, "rebuild", HistoryCommand.class, "history");
+
+    /** A new model of the command {@code name} if it is built in code, else null (a name of {@link #IN_CODE}). */
+    private static CommandLine.Model.CommandSpec inCode(String name) {
+        return switch (name) {
+            case "query" -> QueryCommand.spec();
+            case "build" -> BuildCommand.spec();
+            case "rebuild" -> RebuildCommand.spec();
+            case "history" -> HistoryCommand.spec();
+            default -> null;
+        };
+    }
 
     /** The model of a command built in code, or null for an annotated one. */
     private static CommandLine.Model.CommandSpec specOf(Class<?> c) {
-        if (c == QueryCommand.class) return QueryCommand.spec();
-        if (c == BuildCommand.class) return BuildCommand.spec();
-        if (c == RebuildCommand.class) return RebuildCommand.spec();
-        if (c == HistoryCommand.class) return HistoryCommand.spec();
-        return null;
+        String name = IN_CODE.get(c);
+        return name == null ? null : inCode(name);
     }
 
     /** The first argument that is not a root option (or an option's value). */
@@ -138,18 +141,20 @@ public final class Audit implements Runnable {
         exit(commandName(args), rc);
     }
 
+    /** The commands that end with {@link Runtime#halt} (see {@link #exit}). */
+    private static final java.util.Set<String> HALTING = java.util.Set.of("query", "build", "rebuild", "history", "hash");
+
     /**
      * Ends the process. {@code System.exit} starts the JDK's logging (it logs every exit at DEBUG
-     * level), ~20 ms of cold code. {@code query}, {@code build}, {@code rebuild} and {@code history} have closed their
-     * store when they return, and when the launcher gave every native library by path none was
-     * copied to a temporary file to delete at exit: with no shutdown work left, they halt once their
-     * output is flushed.
+     * level; its back end is looked up through a ServiceLoader that opens every jar), ~20–35 ms of
+     * cold code. The commands of {@link #HALTING} have closed their store (or opened none) when they
+     * return, and when the launcher gave every native library by path none was copied to a temporary
+     * file to delete at exit: with no shutdown work left, they halt once their output is flushed.
      */
     private static void exit(String command, int rc) {
         System.out.flush();
         System.err.flush();
-        boolean hot = "query".equals(command) || "build".equals(command) || "rebuild".equals(command)
-                || "history".equals(command);
+        boolean hot = command != null && HALTING.contains(command);
         // -Dstorelog.phases prints its totals from a shutdown hook, which halt would skip
         if (hot && System.getProperty("storelog.phases") == null && System.getProperty("lmdbjava.native.lib") != null && System.getProperty("jffi.boot.library.path") != null
                 && System.getProperty("ZstdNativePath") != null)

@@ -103,16 +103,7 @@ public final class HashCommand implements Callable<Integer> {
         try {
             HashAlgorithm algo = HashAlgorithm.parse(type);
             for (Path p : paths) if (!java.nio.file.Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return java.util.OptionalInt.empty();
-            int rc = print(paths, recursive, algo, format);
-            // System.exit would start the JDK's logging (Runtime.exit is logged at DEBUG level): its
-            // back end is looked up through a ServiceLoader that opens every jar on the class path,
-            // ~35 ms of the main thread. The launcher asks for a halt instead (-Dstorelog.hash.halt=true):
-            // nothing is left to do at exit, the output is flushed (print flushes).
-            if (Boolean.getBoolean("storelog.hash.halt") && System.getProperty("storelog.phases") == null) {
-                System.err.flush();
-                Runtime.getRuntime().halt(rc);
-            }
-            return java.util.OptionalInt.of(rc);
+            return java.util.OptionalInt.of(print(paths, recursive, algo, format)); // main then halts (Audit.exit)
         } catch (Exception e) {
             // Nothing was printed yet (print writes once, at the end): let picocli report it.
             return java.util.OptionalInt.empty();
